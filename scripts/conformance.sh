@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# ./qring conformance socketio|engineio — protocol conformance servers on port 3000, in the foreground.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"; source "$ROOT/scripts/lib.sh"
+mode="${1:-}"
+case "$mode" in socketio|engineio) ;; *) echo "usage: ./qring conformance socketio|engineio" >&2; exit 2 ;; esac
+"${MVN[@]}" -DskipTests -pl conformance -am install
+CP="$("${MVN[@]}" -pl conformance dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+exec java -cp "$ROOT/backend/conformance/target/classes:$CP" dev.qring.conformance.ConformanceMain "$mode"

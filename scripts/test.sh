@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# ./qring test — install what the tests need (when missing) and run every test.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"; source "$ROOT/scripts/lib.sh"
+"$ROOT/scripts/install-test-deps.sh"
+qring_npm_tools
+mvn -B -f "$ROOT/backend/pom.xml" install "$@"
