@@ -1,0 +1,554 @@
+package dev.qring.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Load generator of `./qring bench`. Speaks raw Engine.IO v4 / Socket.IO v5 text frames over Netty websockets
+ * (no JSON parser, pre-built frames) so it stays far cheaper per message than the servers it measures; it
+ * reports its own CPU so a reader can check it was not the bottleneck.
+ *
+ * <p>Workload: rooms of two clients (a visitor "v" and a homeowner "h"). Each client connects to namespace
+ * {@code /bench}, emits {@code join {room}} with an ack, then emits {@code msg {ts, from, text}} with an ack; the
+ * server broadcasts it to the room except the sender, so every message is delivered exactly once, to the peer.
+ * {@code ts} is the generator's intended send time (nanoTime since start), so latency = delivery time - intended
+ * send time includes any queueing in the generator itself (no coordinated omission).
+ *
+ * <p>Phases (comma-separated {@code --phases}); each prints {@code key_<label>=value} lines on stdout:
+ * <ul>
+ *   <li>{@code throughput}: every client keeps {@code --window} messages in flight (a new one on each ack);
+ *       delivered messages per second over {@code --duration} seconds after {@code --warmup} seconds;</li>
+ *   <li>{@code latency}: a paced open loop at {@code --rate} msg/s over all clients; p50/p99 of delivery latency;</li>
+ *   <li>{@code idle}: server RSS (from /proc/&lt;pid&gt;/status after {@code GET /bench/gc}) before and after opening
+ *       {@code --connections} idle, joined connections (comma-separated steps, cumulative), spread over source
+ *       addresses 127.0.0.2..127.0.0.(1+{@code --sources}) to avoid ephemeral port exhaustion.</li>
+ * </ul>
+ */
+public final class LoadGenerator {
+    private static final String NSP = "/bench";
+    private static final String TEXT = "hello from the door, are you home? ring ring ring"; // ~50 bytes of chat text
+
+    private final Map<String, String> opt;
+    private final String label;
+    private final String host;
+    private final int port;
+    private final long serverPid;
+    private final long epoch = System.nanoTime();
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final URI wsUri;
+
+    // Counters: written on the event loop, read by the main thread.
+    final AtomicLong delivered = new AtomicLong();
+    final AtomicLong acked = new AtomicLong();
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong connectFailures = new AtomicLong();
+    final AtomicLong disconnects = new AtomicLong();
+    final Recorder latency = new Recorder(3_600_000_000_000L, 3);
+    volatile boolean recordLatency;
+    volatile boolean closedLoop; // throughput phase: send the next message when an ack arrives
+    private final Map<String, String> results = new LinkedHashMap<>();
+
+    LoadGenerator(Map<String, String> opt) {
+        this.opt = opt;
+        this.label = opt.getOrDefault("label", "server");
+        this.host = opt.getOrDefault("host", "127.0.0.1");
+        this.port = Integer.parseInt(opt.getOrDefault("port", "3100"));
+        this.serverPid = Long.parseLong(opt.getOrDefault("server-pid", "0"));
+        this.wsUri = URI.create("ws://" + host + ":" + port + "/socket.io/?EIO=4&transport=websocket");
+        // One event loop: the generator is pinned to one core, a second thread would only add context switches.
+        this.group = new MultiThreadIoEventLoopGroup(Integer.parseInt(opt.getOrDefault("threads", "1")), NioIoHandler.newFactory());
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(Client client) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                var handshaker = WebSocketClientHandshakerFactory.newHandshaker(wsUri, WebSocketVersion.V13, null, false,
+                        new DefaultHttpHeaders(), 1 << 20);
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
+                        new WebSocketClientProtocolHandler(handshaker, true, true), client);
+            }
+        };
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            opt.put(args[i].substring(2), args[++i]);
+        }
+        var gen = new LoadGenerator(opt);
+        int code = 0;
+        try {
+            for (String phase : opt.getOrDefault("phases", "throughput,latency").split(",")) {
+                switch (phase.trim()) {
+                    case "throughput" -> gen.throughput();
+                    case "latency" -> gen.latency();
+                    case "idle" -> gen.idle();
+                    default -> throw new IllegalArgumentException("unknown phase " + phase);
+                }
+            }
+        } catch (Exception e) {
+            log("phase failed: " + e);
+            e.printStackTrace();
+            code = 1;
+        } finally {
+            gen.results.forEach((k, v) -> System.out.println(k + "=" + v));
+            System.out.flush();
+            gen.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        System.exit(code);
+    }
+
+    // ------------------------------------------------------------------ phases
+
+    void throughput() throws Exception {
+        int rooms = intOpt("rooms", 500);
+        int window = intOpt("window", 8);
+        double warmup = dblOpt("warmup", 5), duration = dblOpt("duration", 10);
+        List<Client> clients = connectRooms(rooms, 0);
+        log("throughput: " + clients.size() + " clients, window " + window + " per client, warmup " + warmup + " s, measure " + duration + " s");
+        closedLoop = true;
+        recordLatency = true;
+        group.next().execute(() -> {
+            long ts = now();
+            for (Client c : clients) {
+                for (int i = 0; i < window; i++) c.send(ts);
+                c.flushIfNeeded();
+            }
+        });
+        sleep(warmup);
+        latency.getIntervalHistogram(); // drop warm-up samples
+        long d0 = delivered.get(), a0 = acked.get(), t0 = System.nanoTime();
+        long[] g0 = cpuTicks("self"), s0 = cpuTicks(String.valueOf(serverPid));
+        sleep(duration);
+        long d1 = delivered.get(), a1 = acked.get(), t1 = System.nanoTime();
+        long[] g1 = cpuTicks("self"), s1 = cpuTicks(String.valueOf(serverPid));
+        Histogram h = latency.getIntervalHistogram();
+        closedLoop = false;
+        recordLatency = false;
+        double secs = (t1 - t0) / 1e9;
+        double rate = (d1 - d0) / secs;
+        put("throughput_msgs_per_s", fmt0(rate));
+        put("throughput_acks_per_s", fmt0((a1 - a0) / secs));
+        put("throughput_p50_ms", ms(h.getValueAtPercentile(50)));
+        put("throughput_p99_ms", ms(h.getValueAtPercentile(99)));
+        put("gen_cpu_pct", cpuPct(g0, g1, secs));
+        put("server_cpu_pct", cpuPct(s0, s1, secs));
+        log(String.format(Locale.ROOT, "throughput: %.0f msg/s delivered, %.0f acks/s, p50 %s ms p99 %s ms at saturation, generator CPU %s%%, server CPU %s%%",
+                rate, (a1 - a0) / secs, ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), cpuPct(g0, g1, secs), cpuPct(s0, s1, secs)));
+        drain(clients);
+        closeAll(clients);
+    }
+
+    void latency() throws Exception {
+        int rooms = intOpt("latency-rooms", intOpt("rooms", 500));
+        double rate = dblOpt("rate", 5000);
+        double warmup = dblOpt("latency-warmup", 3), duration = dblOpt("latency-duration", dblOpt("duration", 10));
+        List<Client> clients = connectRooms(rooms, 1_000_000);
+        log("latency: " + clients.size() + " clients, offered " + rate + " msg/s, warmup " + warmup + " s, measure " + duration + " s");
+        recordLatency = true;
+        var loop = group.next();
+        long start = System.nanoTime();
+        long totalNanos = (long) ((warmup + duration) * 1e9);
+        long warmEnd = start + (long) (warmup * 1e9);
+        long n = 0, d0 = 0, t0 = 0;
+        long[] g0 = null, s0 = null;
+        boolean measuring = false;
+        // Pacer: every ~1 ms hand the event loop the messages that are due; each carries its intended send time.
+        while (true) {
+            long now = System.nanoTime();
+            if (now - start >= totalNanos) break;
+            if (!measuring && now >= warmEnd) {
+                latency.getIntervalHistogram();
+                d0 = delivered.get();
+                t0 = now;
+                g0 = cpuTicks("self");
+                s0 = cpuTicks(String.valueOf(serverPid));
+                measuring = true;
+            }
+            long due = (long) ((now - start) / 1e9 * rate);
+            if (due > n) {
+                final long from = n, to = due;
+                loop.execute(() -> {
+                    for (long i = from; i < to; i++) {
+                        long intended = start + (long) (i * 1e9 / rate) - epoch;
+                        clients.get((int) (i % clients.size())).send(intended);
+                    }
+                    for (Client c : clients) c.flushIfNeeded();
+                });
+                n = due;
+            }
+            TimeUnit.MICROSECONDS.sleep(500);
+        }
+        long t1 = System.nanoTime();
+        long[] g1 = cpuTicks("self"), s1 = cpuTicks(String.valueOf(serverPid));
+        drain(clients);
+        recordLatency = false;
+        Histogram h = latency.getIntervalHistogram();
+        double secs = (t1 - t0) / 1e9;
+        put("offered_load_msgs_per_s", fmt0(rate));
+        put("latency_delivered_per_s", fmt0((delivered.get() - d0) / secs));
+        put("p50_ms", ms(h.getValueAtPercentile(50)));
+        put("p99_ms", ms(h.getValueAtPercentile(99)));
+        put("p999_ms", ms(h.getValueAtPercentile(99.9)));
+        put("max_ms", ms(h.getMaxValue()));
+        put("latency_gen_cpu_pct", cpuPct(g0, g1, secs));
+        put("latency_server_cpu_pct", cpuPct(s0, s1, secs));
+        log(String.format(Locale.ROOT, "latency at %.0f msg/s: p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms (%d samples), server CPU %s%%",
+                rate, ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)),
+                ms(h.getMaxValue()), h.getTotalCount(), cpuPct(s0, s1, secs)));
+        closeAll(clients);
+    }
+
+    void idle() throws Exception {
+        if (serverPid <= 0) throw new IllegalArgumentException("idle phase needs --server-pid");
+        int sources = intOpt("sources", 8);
+        List<Integer> steps = new ArrayList<>();
+        for (String s : opt.getOrDefault("connections", "10000").split(",")) steps.add(Integer.parseInt(s.trim()));
+        // Warm-up: open and close a batch first, so the baseline already includes warmed code, caches and
+        // touched young-generation pages; the delta then measures what connections retain.
+        List<Client> warm = connectRooms(Math.max(1, Math.min(500, steps.getFirst() / 10)), 2_000_000, sources);
+        closeAll(warm);
+        sleep(2);
+        var base = gcAndRss();
+        log("idle: baseline RSS " + base.rssKb + " kB, heap used " + base.heapUsed / 1024 + " kB");
+        List<Client> open = new ArrayList<>();
+        int roomBase = 3_000_000;
+        for (int step : steps) {
+            int more = (step - open.size()) / 2;
+            if (more <= 0) continue;
+            long t = System.nanoTime();
+            List<Client> added = connectRooms(more, roomBase, sources);
+            roomBase += more;
+            open.addAll(added);
+            log("idle: " + open.size() + " connections open (" + fmt0(added.size() / ((System.nanoTime() - t) / 1e9)) + " conn/s)");
+            sleep(2);
+            var now = gcAndRss();
+            double kbPerConn = (now.rssKb - base.rssKb) / (double) open.size();
+            double heapKbPerConn = (now.heapUsed - base.heapUsed) / 1024.0 / open.size();
+            String suffix = "_" + open.size();
+            put("idle_conn_kb" + suffix, fmt1(kbPerConn));
+            put("idle_conn_heap_kb" + suffix, fmt1(heapKbPerConn));
+            put("idle_rss_mb" + suffix, fmt1(now.rssKb / 1024.0));
+            put("idle_conn_kb", fmt1(kbPerConn));
+            put("idle_conn_heap_kb", fmt1(heapKbPerConn));
+            put("connections", String.valueOf(open.size()));
+            log(String.format(Locale.ROOT, "idle: %d connections: RSS %d kB (+%d kB) = %.1f kB/conn; heap used +%.1f kB/conn",
+                    open.size(), now.rssKb, now.rssKb - base.rssKb, kbPerConn, heapKbPerConn));
+        }
+        put("connect_failures", String.valueOf(connectFailures.get()));
+        closeAll(open);
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    private List<Client> connectRooms(int rooms, int roomBase) throws Exception {
+        return connectRooms(rooms, roomBase, 1);
+    }
+
+    /** Opens 2 clients per room (visitor, homeowner), each connected to /bench and joined; returns when all are joined. */
+    private List<Client> connectRooms(int rooms, int roomBase, int sources) throws Exception {
+        int n = rooms * 2;
+        var ready = new CountDownLatch(n);
+        var pending = new Semaphore(intOpt("connect-concurrency", 256));
+        List<Client> clients = new ArrayList<>(n);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(intOpt("connect-timeout", 120));
+        for (int i = 0; i < n; i++) {
+            if (!pending.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) throw new IOException("connect timed out");
+            var c = new Client(this, "r" + (roomBase + i / 2), (i & 1) == 0 ? "v" : "h", ready, pending);
+            clients.add(c);
+            InetSocketAddress local = sources <= 1 ? null : new InetSocketAddress("127.0.0." + (2 + i % sources), 0);
+            // The client handler goes in through the initializer so it always sits after the websocket handlers.
+            var b = bootstrap.clone().handler(initializer(c));
+            var f = local == null ? b.connect(host, port) : b.connect(new InetSocketAddress(host, port), local);
+            c.channel = f.channel();
+            f.addListener(r -> { if (!r.isSuccess()) c.fail("connect: " + r.cause()); });
+        }
+        if (!ready.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) throw new IOException("clients not joined in time: " + ready.getCount() + " left");
+        long failed = clients.stream().filter(c -> c.state != Client.JOINED).count();
+        if (failed > 0) throw new IOException(failed + " of " + n + " clients failed to connect/join (first: "
+                + clients.stream().filter(c -> c.failure != null).map(c -> c.failure).findFirst().orElse("?") + ")");
+        return clients;
+    }
+
+    /** Waits (bounded) until every message sent was acknowledged and delivered, so the next phase starts quiet. */
+    private void drain(List<Client> clients) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && (acked.get() < sent.get() || delivered.get() < sent.get())) Thread.sleep(20);
+        if (acked.get() < sent.get()) log("drain: " + (sent.get() - acked.get()) + " acks missing after 10 s");
+        if (delivered.get() != sent.get()) log("drain: sent " + sent.get() + " delivered " + delivered.get());
+    }
+
+    private void closeAll(List<Client> clients) throws InterruptedException {
+        for (Client c : clients) if (c.channel != null) c.channel.close();
+        for (Client c : clients) if (c.channel != null) c.channel.closeFuture().await(5, TimeUnit.SECONDS);
+    }
+
+    long now() {
+        return System.nanoTime() - epoch;
+    }
+
+    void onDelivered(long ts) {
+        delivered.incrementAndGet();
+        if (recordLatency) {
+            long d = now() - ts;
+            if (d >= 0) latency.recordValue(Math.min(d, 3_600_000_000_000L));
+        }
+    }
+
+    // ------------------------------------------------------------------ measurement helpers
+
+    private record Mem(long rssKb, long heapUsed) {}
+
+    private Mem gcAndRss() throws Exception {
+        long heapUsed = -1;
+        // HTTP/1.1 only: an h2c upgrade header would be taken by the Node server as a websocket upgrade attempt.
+        try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            var res = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/bench/gc")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var m = java.util.regex.Pattern.compile("\"heapUsed\":(\\d+)").matcher(res.body());
+            if (m.find()) heapUsed = Long.parseLong(m.group(1));
+        }
+        Thread.sleep(500);
+        for (String line : Files.readAllLines(Path.of("/proc/" + serverPid + "/status"))) {
+            if (line.startsWith("VmRSS:")) return new Mem(Long.parseLong(line.replaceAll("[^0-9]", "")), heapUsed);
+        }
+        throw new IOException("no VmRSS for pid " + serverPid);
+    }
+
+    /** utime+stime in clock ticks (USER_HZ, 100/s) of a process, or null if unreadable. */
+    private static long[] cpuTicks(String pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String cpuPct(long[] a, long[] b, double secs) {
+        if (a == null || b == null) return "n/a";
+        return fmt0((b[0] - a[0]) / 100.0 / secs * 100);
+    }
+
+    private void put(String key, String value) {
+        results.put(key + "_" + label, value);
+    }
+
+    private int intOpt(String k, int d) { return Integer.parseInt(opt.getOrDefault(k, String.valueOf(d))); }
+    private double dblOpt(String k, double d) { return Double.parseDouble(opt.getOrDefault(k, String.valueOf(d))); }
+    private static void sleep(double secs) throws InterruptedException { Thread.sleep((long) (secs * 1000)); }
+    private static String ms(long nanos) { return String.format(Locale.ROOT, "%.2f", nanos / 1e6); }
+    private static String fmt0(double v) { return String.format(Locale.ROOT, "%.0f", v); }
+    private static String fmt1(double v) { return String.format(Locale.ROOT, "%.1f", v); }
+    static void log(String s) { System.err.println("[gen] " + s); }
+
+    // ------------------------------------------------------------------ one client
+
+    /** One Socket.IO client on one websocket; all methods run on its event loop. */
+    static final class Client extends ChannelInboundHandlerAdapter {
+        static final int CONNECTING = 0, OPEN = 1, JOINING = 2, JOINED = 3, FAILED = 4;
+        private static final byte[] PONG = "3".getBytes(StandardCharsets.US_ASCII);
+        private final LoadGenerator gen;
+        private final String room;
+        private final byte[] msgHead;     // 42/bench,
+        private final byte[] msgBody;     // ["msg",{"from":"v","text":"...","ts":
+        private final CountDownLatch ready;
+        private final Semaphore pending;
+        volatile int state = CONNECTING;
+        volatile String failure;
+        volatile Channel channel;
+        private ChannelHandlerContext ctx;
+        private int nextAckId = 1;
+        private boolean needsFlush;
+
+        Client(LoadGenerator gen, String room, String from, CountDownLatch ready, Semaphore pending) {
+            this.gen = gen;
+            this.room = room;
+            this.ready = ready;
+            this.pending = pending;
+            this.msgHead = ("42" + NSP + ",").getBytes(StandardCharsets.US_ASCII);
+            this.msgBody = ("[\"msg\",{\"from\":\"" + from + "\",\"text\":\"" + TEXT + "\",\"ts\":").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof TextWebSocketFrame frame)) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
+            try {
+                onPacket(frame.content());
+            } finally {
+                frame.release();
+            }
+        }
+
+        private void onPacket(ByteBuf b) {
+            int r = b.readerIndex();
+            byte type = b.getByte(r);
+            switch (type) {
+                case '2' -> { write(PONG); needsFlush = true; }                       // Engine.IO ping -> pong
+                case '0' -> { state = OPEN; writeText("40" + NSP + ","); needsFlush = true; } // open -> CONNECT /bench
+                case '4' -> onSocketIo(b, r + 1);
+                case '1' -> fail("engine.io close");
+                default -> { }
+            }
+        }
+
+        private void onSocketIo(ByteBuf b, int i) {
+            byte t = b.getByte(i);
+            switch (t) {
+                case '0' -> { // CONNECT ok -> join (ack id 0)
+                    state = JOINING;
+                    writeText("42" + NSP + ",0[\"join\",{\"room\":\"" + room + "\"}]");
+                    needsFlush = true;
+                }
+                case '3' -> {
+                    if (state == JOINING) {
+                        if (b.indexOf(i, b.writerIndex(), (byte) 't') < 0) { fail("join refused: " + b.toString(StandardCharsets.UTF_8)); return; }
+                        state = JOINED;
+                        pending.release();
+                        ready.countDown();
+                    } else {
+                        gen.acked.incrementAndGet();
+                        if (gen.closedLoop) send(gen.now());
+                    }
+                }
+                case '2' -> gen.onDelivered(parseTs(b, i));
+                case '4' -> fail("CONNECT_ERROR " + b.toString(StandardCharsets.UTF_8));
+                case '1' -> fail("server DISCONNECT");
+                default -> { }
+            }
+        }
+
+        /** Reads the number after "ts": (the last field of the payload). */
+        private static long parseTs(ByteBuf b, int from) {
+            int end = b.writerIndex();
+            for (int i = end - 1; i > from + 4; i--) {
+                if (b.getByte(i) == ':' && b.getByte(i - 1) == '"' && b.getByte(i - 2) == 's' && b.getByte(i - 3) == 't' && b.getByte(i - 4) == '"') {
+                    long v = 0;
+                    for (int j = i + 1; j < end; j++) {
+                        byte c = b.getByte(j);
+                        if (c < '0' || c > '9') break;
+                        v = v * 10 + (c - '0');
+                    }
+                    return v;
+                }
+            }
+            return -1;
+        }
+
+        /** Emits one msg with an ack id. Written, not flushed: the caller flushes (end of read batch or of pacer batch). */
+        void send(long ts) {
+            if (state != JOINED || !channel.isActive()) return;
+            ByteBuf buf = ctx.alloc().buffer(msgHead.length + msgBody.length + 40);
+            buf.writeBytes(msgHead);
+            writeAscii(buf, nextAckId++);
+            buf.writeBytes(msgBody);
+            writeAscii(buf, ts);
+            buf.writeByte('}').writeByte(']');
+            ctx.write(new TextWebSocketFrame(buf), ctx.voidPromise());
+            needsFlush = true;
+            gen.sent.incrementAndGet();
+        }
+
+        void flushIfNeeded() {
+            if (needsFlush) {
+                needsFlush = false;
+                ctx.flush();
+            }
+        }
+
+        private static void writeAscii(ByteBuf buf, long v) {
+            if (v < 0) { buf.writeByte('-'); v = -v; }
+            if (v >= 10) writeAscii(buf, v / 10);
+            buf.writeByte((int) ('0' + v % 10));
+        }
+
+        private void write(byte[] bytes) {
+            ctx.write(new TextWebSocketFrame(ctx.alloc().buffer(bytes.length).writeBytes(bytes)), ctx.voidPromise());
+        }
+
+        private void writeText(String s) {
+            write(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            flushIfNeeded();
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (state != JOINED) fail("closed before joining");
+            else gen.disconnects.incrementAndGet();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(cause.toString());
+            ctx.close();
+        }
+
+        void fail(String why) {
+            if (state == JOINED || state == FAILED) return;
+            state = FAILED;
+            failure = why;
+            gen.connectFailures.incrementAndGet();
+            pending.release();
+            ready.countDown();
+            if (channel != null) channel.close();
+        }
+    }
+}
