@@ -175,13 +175,13 @@ for stage in "$ROOT"/bench/stages/*.sh; do
     timeout --kill-after=10 "${BENCH_STAGE_TIMEOUT:-300}" bash "$stage" >"$OUT/stage-$name.out" 2>"$OUT/stage-$name.log" || rc=$?
   [ $rc = 0 ] || say "stage $name failed (exit $rc, see $OUT/stage-$name.log)"
   for k in "${keys[@]}"; do
-    v=""; [ $rc = 0 ] && v=$(grep -E "^$k=" "$OUT/stage-$name.out" | tail -1 | cut -d= -f2-)
+    v=""; [ $rc = 0 ] && v=$(grep -E "^$k=" "$OUT/stage-$name.out" | tail -1 | cut -d= -f2- || true)
     echo "$k=${v:-n/a}" >>"$RESULTS"
   done
 done
 
 # ---------------------------------------------------------------- RESULT
-get() { local v; v=$(grep -E "^$1=" "$RESULTS" | tail -1 | cut -d= -f2-); echo "${v:-n/a}"; }
+get() { local v; v=$(grep -E "^$1=" "$RESULTS" | tail -1 | cut -d= -f2- || true); echo "${v:-n/a}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0 && a != "n/a" && b != "n/a") printf "%.2f", a / b; else print "n/a" }'; }
 per_core() { awk -v r="$1" -v c="$2" 'BEGIN { if (r+0 > 0 && c+0 > 0) printf "%.0f", r * 100 / c; else print "n/a" }'; }
 
