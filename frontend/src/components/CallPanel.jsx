@@ -105,7 +105,15 @@ export default function CallPanel({ call, canCall, otherName }) {
     <section className="card" data-testid="call-idle">
       {elsewhere && <p className="muted small">A call is in progress on another device.</p>}
       {lastEnded && (
-        <p className="muted small" data-testid="call-ended" data-state={lastEnded.state}>
+        <p
+          className="muted small"
+          data-testid="call-ended"
+          data-state={lastEnded.state || ''}
+          data-path={lastEnded.path || ''}
+          data-answered-at={lastEnded.answeredAt || ''}
+          data-connected-at={lastEnded.connectedAt || ''}
+          data-end-reason={lastEnded.endReason || ''}
+        >
           {ENDED_TEXT[lastEnded.state] || 'Call ended'}
         </p>
       )}

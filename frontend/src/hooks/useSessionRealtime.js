@@ -283,6 +283,8 @@ export function useSessionRealtime(sessionId, auth, role) {
       reconnectionDelayMax: 5000,
     });
     socketRef.current = socket;
+    // Debug handle for devtools and the browser tests (e.g. to drop the connection on purpose).
+    window.__qring = { ...(window.__qring || {}), signaling: socket };
     const dispatch = (type, payload) => rtcHandlers.current.forEach((h) => h(type, payload));
 
     const join = async () => {

@@ -141,6 +141,7 @@ export default function DiagnosticsPage() {
         </p>
       )}
       <div className="card">
+        <div className="table-wrap">
         <table data-testid="diag-table">
           <thead>
             <tr>
@@ -182,11 +183,12 @@ export default function DiagnosticsPage() {
             ))}
           </tbody>
         </table>
+        </div>
         <div className="row">
           <button type="button" className="btn primary" onClick={run} disabled={running} data-testid="diag-run">
             {running ? 'Testing…' : 'Run again'}
           </button>
-          <label className="row small grow-0">
+          <label className="row small check">
             <input type="checkbox" className="grow-0" checked={relayOnly} onChange={toggleRelay} disabled={env.relayOnlyFromBuild} data-testid="diag-relay-only" />
             Relay-only calls on this browser (forces TURN)
           </label>

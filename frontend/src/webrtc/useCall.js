@@ -55,7 +55,8 @@ export function useCall(rt, role, authToken) {
         onChange: (st) => setLeg({ ...st }),
       });
       sessionRef.current = cs;
-      window.__qringCall = cs; // for operators poking at a live call in devtools, and for the browser tests
+      // Debug handle for operators in devtools and for the browser tests (reads getStats()).
+      window.__qring = { ...(window.__qring || {}), call: cs };
       setLeg({ ...cs.state });
       return cs;
     },
