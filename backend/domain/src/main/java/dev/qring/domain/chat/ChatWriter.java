@@ -1,0 +1,388 @@
+package dev.qring.domain.chat;
+
+import dev.qring.domain.DomainException;
+import dev.qring.domain.ErrorCode;
+import dev.qring.domain.Principal;
+import dev.qring.domain.db.Database;
+import dev.qring.domain.support.Jdbc;
+import dev.qring.domain.visitor.SessionStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Group commit for chat messages: ONE writer thread drains a queue of sends and stores each batch in ONE
+ * transaction (session rows locked, seqs allocated from {@code visitor_session.last_seq}, one JDBC batch insert),
+ * then completes every send's future. Many sessions chatting at once share round trips and fsyncs instead of paying
+ * one each.
+ *
+ * <h2>The save deadline and why both sides agree on what exists</h2>
+ * Every send has a deadline ({@code chatSaveTimeout}, default 2 s). Each request moves through
+ * {@code PENDING → CLAIMED → DONE} (atomic state):
+ * <ul>
+ *   <li>A timer fires at the deadline. If the request is still PENDING it becomes DONE and the sender gets
+ *       {@code not_saved}. The writer claims (PENDING → CLAIMED) every new message of a batch immediately before
+ *       COMMIT; if any claim fails the whole transaction is ROLLED BACK and the still-pending requests are written
+ *       again in a fresh transaction. So a send answered {@code not_saved} by the timer while PENDING is never
+ *       committed later — not while the database is down, not when it is merely slow, not when a lock is held.</li>
+ *   <li>The only window left is COMMIT itself (CLAIMED): if the commit fails or does not return before the
+ *       deadline, the outcome is unknown to us, and the sender gets {@code not_saved}. If it did commit, the message
+ *       exists but was never announced to the other party. That is the "lost ack" case: the client retries with the
+ *       same clientId (it must: not_saved means "retry"), the retry finds the stored row under
+ *       unique(session_id, sender_role, client_id) and returns it as a duplicate, and the duplicate is announced
+ *       then ({@code DomainEvents.messageStored} may repeat; receivers de-duplicate by id/seq). Nothing is ever
+ *       written twice, and nothing is announced that the sender was told failed.</li>
+ * </ul>
+ * A batch that fails (database unreachable, lock timeout) is retried, still pending requests only, after a short
+ * pause until each request's own deadline, so a brief blip does not turn into errors. Requests stay in arrival
+ * order, so a sender's retries are stored in the order they were sent.
+ *
+ * <p>Announcements ({@code onStored}) run on the writer thread in seq order, after commit: listeners must not block.
+ */
+final class ChatWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ChatWriter.class);
+    static final int MAX_BATCH = 256;
+    private static final int QUEUE_CAPACITY = 100_000;
+    private static final int PENDING = 0, CLAIMED = 1, DONE = 2;
+
+    /** One queued send. */
+    static final class Request {
+        final Principal principal;
+        final UUID sessionId;
+        final String clientId;
+        final String body;
+        final CompletableFuture<SendResult> future = new CompletableFuture<>();
+        final AtomicInteger state = new AtomicInteger(PENDING);
+        final long deadlineNanos;
+        volatile ScheduledFuture<?> timer;
+
+        Request(Principal principal, UUID sessionId, String clientId, String body, long deadlineNanos) {
+            this.principal = principal;
+            this.sessionId = sessionId;
+            this.clientId = clientId;
+            this.body = body;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        String key() { return sessionId + "|" + principal.role() + "|" + clientId; }
+
+        /** Completes a request nobody has claimed (rejections, timeouts). False if it was already claimed/done. */
+        boolean finish(Throwable error, SendResult result) {
+            if (!state.compareAndSet(PENDING, DONE)) return false;
+            cancelTimer();
+            return error != null ? future.completeExceptionally(error) : future.complete(result);
+        }
+
+        void cancelTimer() {
+            ScheduledFuture<?> t = timer;
+            if (t != null) t.cancel(false);
+        }
+    }
+
+    private final Database db;
+    private final Clock clock;
+    private final Duration saveTimeout;
+    private final Consumer<Message> onStored;
+    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+    private final ScheduledThreadPoolExecutor timers;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    ChatWriter(Database db, Clock clock, Duration saveTimeout, Consumer<Message> onStored) {
+        this.db = db;
+        this.clock = clock;
+        this.saveTimeout = saveTimeout;
+        this.onStored = onStored;
+        this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("qring-chat-deadlines").daemon(true).factory());
+        this.timers.setRemoveOnCancelPolicy(true);
+        this.writer = Thread.ofVirtual().name("qring-chat-writer").start(this::run);
+    }
+
+    CompletableFuture<SendResult> submit(Principal principal, UUID sessionId, String clientId, String body) {
+        Request r = new Request(principal, sessionId, clientId, body, System.nanoTime() + saveTimeout.toNanos());
+        if (!running) {
+            r.finish(notSaved("the server is shutting down"), null);
+            return r.future;
+        }
+        r.timer = timers.schedule(() -> onDeadline(r), saveTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (!queue.offer(r)) r.finish(notSaved("the server is overloaded"), null);
+        return r.future;
+    }
+
+    private void onDeadline(Request r) {
+        if (r.state.compareAndSet(PENDING, DONE)) {
+            r.future.completeExceptionally(notSaved("the message could not be saved in time"));
+        } else if (r.state.get() == CLAIMED) {
+            // COMMIT in flight past the deadline: outcome unknown to us; the sender retries and learns the truth.
+            r.future.completeExceptionally(notSaved("the message could not be confirmed in time"));
+        }
+    }
+
+    private static DomainException notSaved(String why) {
+        return new DomainException(ErrorCode.NOT_SAVED, why);
+    }
+
+    private void run() {
+        List<Request> carry = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                List<Request> batch = new ArrayList<>(carry);
+                carry.clear();
+                if (batch.isEmpty()) {
+                    Request first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) continue;
+                    batch.add(first);
+                }
+                queue.drainTo(batch, Math.max(0, MAX_BATCH - batch.size()));
+                batch.removeIf(r -> r.state.get() != PENDING);
+                if (batch.isEmpty()) continue;
+                List<Request> retry = writeBatch(batch);
+                if (!retry.isEmpty()) {
+                    carry.addAll(retry);
+                    Thread.sleep(50); // the database is failing: do not spin; deadlines bound the wait
+                }
+            } catch (InterruptedException e) {
+                if (!running) break;
+            } catch (Throwable t) {
+                log.error("chat writer loop failed (continuing)", t);
+            }
+        }
+        List<Request> left = new ArrayList<>(carry);
+        queue.drainTo(left);
+        for (Request r : left) r.finish(notSaved("the server is shutting down"), null);
+    }
+
+    /** Writes one batch. Returns the requests to try again (still pending after a failed attempt). */
+    private List<Request> writeBatch(List<Request> batch) {
+        List<Request> claimed = new ArrayList<>();
+        List<Runnable> afterCommit = new ArrayList<>();
+        Map<Request, Message> freshByRequest = new HashMap<>();
+        try (Connection c = db.dataSource().getConnection()) {
+            try {
+                int timeoutSeconds = (int) Math.max(1, Math.ceil(remainingNanos(batch) / 1e9));
+                Map<UUID, SessionRow> sessions = lockSessions(c, batch, timeoutSeconds);
+                Map<String, Message> existing = existingMessages(c, batch, timeoutSeconds);
+                Instant now = Jdbc.now(clock);
+                Map<UUID, Long> lastSeq = new HashMap<>();
+                Map<String, Message> fresh = new HashMap<>();
+                List<Message> toInsert = new ArrayList<>();
+                List<Request> inserting = new ArrayList<>();
+                for (Request r : batch) {
+                    SessionRow s = sessions.get(r.sessionId);
+                    if (s == null || !s.allows(r.principal)) {
+                        r.finish(DomainException.notFound("session not found"), null);
+                        continue;
+                    }
+                    Message dup = existing.get(r.key());
+                    if (dup != null) {
+                        afterCommit.add(() -> {
+                            if (r.finish(null, new SendResult(dup, true))) onStored.accept(dup); // re-announce (see class doc)
+                        });
+                        continue;
+                    }
+                    Message inBatch = fresh.get(r.key());
+                    if (inBatch != null) { // same clientId twice in one batch: the second is a retry of the first
+                        afterCommit.add(() -> r.finish(null, new SendResult(inBatch, true)));
+                        continue;
+                    }
+                    if (!s.status.chatOpen()) {
+                        r.finish(DomainException.conflict("chat is closed: the session is " + s.status.wire()), null);
+                        continue;
+                    }
+                    long seq = lastSeq.merge(r.sessionId, s.lastSeq + 1, (a, b) -> a + 1);
+                    Message m = new Message(UUID.randomUUID(), r.sessionId, seq, r.clientId, r.principal.role(), r.body, now);
+                    fresh.put(r.key(), m);
+                    freshByRequest.put(r, m);
+                    toInsert.add(m);
+                    inserting.add(r);
+                }
+                if (!toInsert.isEmpty()) {
+                    insert(c, toInsert, lastSeq, timeoutSeconds);
+                    // Claim right before COMMIT: a request the deadline timer already answered must not be committed.
+                    for (Request r : inserting) {
+                        if (r.state.compareAndSet(PENDING, CLAIMED)) {
+                            claimed.add(r);
+                        } else {
+                            c.rollback();
+                            for (Request k : claimed) k.state.set(PENDING);
+                            claimed.clear();
+                            return batch.stream().filter(x -> x.state.get() == PENDING).toList();
+                        }
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (!claimed.isEmpty()) {
+                // The failure may have hit COMMIT itself: outcome unknown → not_saved; a retry returns the truth.
+                for (Request r : claimed) {
+                    r.state.set(DONE);
+                    r.cancelTimer();
+                    r.future.completeExceptionally(notSaved("the database did not confirm the message"));
+                }
+            }
+            if (e instanceof SQLException s && !Database.isConnectionFailure(s)) log.warn("chat batch failed: {}", s.toString());
+            else log.debug("chat batch failed: {}", e.toString());
+            return batch.stream().filter(x -> x.state.get() == PENDING).toList();
+        }
+        // Committed: answer and announce in seq order.
+        for (Request r : claimed) {
+            r.state.set(DONE);
+            r.cancelTimer();
+            Message m = freshByRequest.get(r);
+            // complete() is false only when the deadline passed during COMMIT and the sender was told not_saved:
+            // then do not announce; the sender's retry will (see class doc).
+            if (r.future.complete(new SendResult(m, false))) onStoredSafely(m);
+        }
+        for (Runnable a : afterCommit) a.run();
+        return List.of();
+    }
+
+    private void onStoredSafely(Message m) {
+        try {
+            onStored.accept(m);
+        } catch (RuntimeException e) {
+            log.error("messageStored listener failed", e);
+        }
+    }
+
+    private long remainingNanos(List<Request> batch) {
+        long earliest = Long.MAX_VALUE;
+        for (Request r : batch) earliest = Math.min(earliest, r.deadlineNanos);
+        return Math.max(0, earliest - System.nanoTime());
+    }
+
+    private record SessionRow(UUID id, UUID homeownerId, SessionStatus status, long lastSeq) {
+        boolean allows(Principal p) {
+            return switch (p) {
+                case dev.qring.domain.HomeownerPrincipal h -> h.homeownerId().equals(homeownerId);
+                case dev.qring.domain.VisitorPrincipal v -> v.sessionId().equals(id);
+            };
+        }
+    }
+
+    /** Locks the batch's sessions (in id order, so concurrent writers on other instances cannot deadlock). */
+    private static Map<UUID, SessionRow> lockSessions(Connection c, List<Request> batch, int timeoutSeconds) throws SQLException {
+        Set<UUID> ids = new java.util.TreeSet<>();
+        for (Request r : batch) ids.add(r.sessionId);
+        String sql = "SELECT id, homeowner_id, status, last_seq FROM visitor_session WHERE id IN ("
+                + placeholders(ids.size()) + ") ORDER BY id FOR UPDATE";
+        Map<UUID, SessionRow> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(timeoutSeconds);
+            int i = 1;
+            for (UUID id : ids) ps.setObject(i++, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = Jdbc.getUuid(rs, "id");
+                    out.put(id, new SessionRow(id, Jdbc.getUuid(rs, "homeowner_id"),
+                            SessionStatus.fromWire(rs.getString("status")), rs.getLong("last_seq")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Message> existingMessages(Connection c, List<Request> batch, int timeoutSeconds) throws SQLException {
+        Set<UUID> sessions = new LinkedHashSet<>();
+        Set<String> clientIds = new LinkedHashSet<>();
+        for (Request r : batch) {
+            sessions.add(r.sessionId);
+            clientIds.add(r.clientId);
+        }
+        String sql = "SELECT id, session_id, seq, client_id, sender_role, body, created_at FROM message WHERE session_id IN ("
+                + placeholders(sessions.size()) + ") AND client_id IN (" + placeholders(clientIds.size()) + ")";
+        Map<String, Message> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(timeoutSeconds);
+            int i = 1;
+            for (UUID s : sessions) ps.setObject(i++, s);
+            for (String id : clientIds) ps.setString(i++, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Message m = ChatService.map(rs);
+                    out.put(m.sessionId() + "|" + m.senderRole() + "|" + m.clientId(), m);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void insert(Connection c, List<Message> messages, Map<UUID, Long> lastSeq, int timeoutSeconds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO message (id, session_id, seq, client_id, sender_role, body, created_at)"
+                + " VALUES (?,?,?,?,?,?,?)")) {
+            ps.setQueryTimeout(timeoutSeconds);
+            for (Message m : messages) {
+                ps.setObject(1, m.id());
+                ps.setObject(2, m.sessionId());
+                ps.setLong(3, m.seq());
+                ps.setString(4, m.clientId());
+                ps.setString(5, m.senderRole());
+                ps.setString(6, m.body());
+                Jdbc.setInstant(ps, 7, m.createdAt());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE visitor_session SET last_seq = ? WHERE id = ?")) {
+            ps.setQueryTimeout(timeoutSeconds);
+            for (Map.Entry<UUID, Long> e : lastSeq.entrySet()) {
+                ps.setLong(1, e.getValue());
+                ps.setObject(2, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static String placeholders(int n) {
+        return String.join(",", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // broken connection: the pool discards it
+        }
+    }
+
+    /** Queued sends not yet written (for metrics). */
+    int queued() { return queue.size(); }
+
+    @Override
+    public void close() {
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timers.shutdownNow();
+    }
+}
