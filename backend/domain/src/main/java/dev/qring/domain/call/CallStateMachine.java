@@ -66,7 +66,7 @@ public final class CallStateMachine {
     /** An rtc.offer / rtc.answer / rtc.candidate the actor wants relayed. */
     public record Signal(Actor actor, SignalKind kind) implements Event { }
 
-    /** A client's stats report with a selected candidate pair ({@code path} like "relay/udp"). */
+    /** A client's stats report of a media connection ({@code path} like "relay/udp"; null when it did not say). */
     public record MediaConnected(Actor actor, String path, int setupMs) implements Event { }
 
     /** The actor's last signaling connection for this session went away. */
