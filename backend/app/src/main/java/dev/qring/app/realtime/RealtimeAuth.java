@@ -1,0 +1,116 @@
+package dev.qring.app.realtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.qring.domain.DomainException;
+import dev.qring.domain.ErrorCode;
+import dev.qring.domain.HomeownerPrincipal;
+import dev.qring.domain.Principal;
+import dev.qring.domain.VisitorPrincipal;
+import dev.qring.socketio.Namespace;
+import dev.qring.socketio.Socket;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connect middleware of both namespaces. The CONNECT auth payload must be exactly {@code {token}} (homeowner,
+ * {@code qh_...}) or {@code {visitorToken}} (visitor, {@code qv_...}); the principal it resolves to is stored in
+ * the socket's data and is the ONLY identity handlers use. Anything else — no auth, both fields, other fields,
+ * unknown/expired/revoked tokens, a visitor on the dashboard — is refused with CONNECT_ERROR {@code unauthorized}.
+ * If the database cannot be asked, the refusal is {@code unavailable} (the client should retry, not sign out).
+ *
+ * <p>Homeowner sockets join {@link Rooms#homeowner}; visitor sockets join nothing until {@code session.join}.
+ * Sockets are remembered by credential so that logout disconnects them at once ({@link #revokeHomeownerToken}).
+ */
+public final class RealtimeAuth {
+    private static final Logger log = LoggerFactory.getLogger(RealtimeAuth.class);
+
+    private final Function<String, CompletableFuture<Optional<HomeownerPrincipal>>> homeowners;
+    private final Function<String, CompletableFuture<Optional<VisitorPrincipal>>> visitors;
+    private final ConcurrentHashMap<String, Set<Socket>> socketsByCredential = new ConcurrentHashMap<>();
+
+    public RealtimeAuth(Function<String, CompletableFuture<Optional<HomeownerPrincipal>>> homeowners,
+                        Function<String, CompletableFuture<Optional<VisitorPrincipal>>> visitors) {
+        this.homeowners = homeowners;
+        this.visitors = visitors;
+    }
+
+    /** Installs the middleware on {@code ns}; {@code homeownersOnly} for the dashboard. */
+    public void install(Namespace ns, boolean homeownersOnly, SignalingContext ctx) {
+        ns.use((socket, next) -> {
+            JsonNode auth = socket.handshake().auth();
+            CompletableFuture<? extends Optional<? extends Principal>> lookup;
+            if (auth != null && auth.isObject() && auth.size() == 1 && auth.path("token").isTextual()) {
+                lookup = homeowners.apply(auth.get("token").asText());
+            } else if (!homeownersOnly && auth != null && auth.isObject() && auth.size() == 1 && auth.path("visitorToken").isTextual()) {
+                lookup = visitors.apply(auth.get("visitorToken").asText());
+            } else {
+                next.refuse("unauthorized", null);
+                return;
+            }
+            lookup.whenComplete((found, failure) -> {
+                if (failure != null) {
+                    DomainException d = DomainException.of(failure);
+                    if (d.code() == ErrorCode.UNAVAILABLE) {
+                        log.warn("cannot authenticate a {} connection: {}", ns.name(), d.getMessage());
+                        next.refuse("unavailable", null);
+                    } else {
+                        next.refuse("unauthorized", null);
+                    }
+                    return;
+                }
+                if (found == null || found.isEmpty()) {
+                    next.refuse("unauthorized", null);
+                    return;
+                }
+                Principal p = found.get();
+                socket.data().put(SignalingContext.PRINCIPAL, p);
+                if (p instanceof HomeownerPrincipal h) {
+                    socket.join(Rooms.homeowner(h.homeownerId()));
+                    remember("t:" + h.tokenId(), socket);
+                } else if (p instanceof VisitorPrincipal v) {
+                    remember("s:" + v.sessionId(), socket);
+                }
+                next.accept();
+            });
+        });
+        ctx.onDisconnect(ns, (socket, reason) -> forget(socket));
+    }
+
+    private void remember(String key, Socket socket) {
+        socket.data().put("qring.credentialKey", key);
+        socketsByCredential.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(socket);
+    }
+
+    private void forget(Socket socket) {
+        Object key = socket.data().get("qring.credentialKey");
+        if (key == null) return;
+        socketsByCredential.computeIfPresent((String) key, (k, set) -> {
+            set.remove(socket);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Logout: every socket signed in with that token is disconnected now (on this instance). */
+    public void revokeHomeownerToken(String tokenId) { disconnectAll("t:" + tokenId); }
+
+    /** A visitor session ended for good: its visitor sockets stay connected (they see session.updated) — no-op hook. */
+    public int connectedVisitors(java.util.UUID sessionId) {
+        Set<Socket> s = socketsByCredential.get("s:" + sessionId);
+        return s == null ? 0 : s.size();
+    }
+
+    private void disconnectAll(String key) {
+        Set<Socket> set = socketsByCredential.remove(key);
+        if (set == null) return;
+        for (Iterator<Socket> it = set.iterator(); it.hasNext(); ) {
+            Socket s = it.next();
+            s.disconnect(false);
+        }
+    }
+}
