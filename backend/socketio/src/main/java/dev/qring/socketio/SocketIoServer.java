@@ -19,6 +19,11 @@ public interface SocketIoServer extends AutoCloseable {
         return new dev.qring.socketio.internal.DefaultSocketIoServer(options);
     }
 
+    /** Same, with the application's Jackson mapper for payload binding and emit serialization. */
+    static SocketIoServer create(SocketIoOptions options, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        return new dev.qring.socketio.internal.DefaultSocketIoServer(options, mapper);
+    }
+
     /** Creates the namespace on first use. */
     Namespace of(String name);
 
