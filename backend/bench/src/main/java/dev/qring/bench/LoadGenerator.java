@@ -83,7 +83,9 @@ public final class LoadGenerator {
     final AtomicLong connectFailures = new AtomicLong();
     final AtomicLong disconnects = new AtomicLong();
     final Recorder latency = new Recorder(3_600_000_000_000L, 3);
+    final Recorder perSecond = new Recorder(3_600_000_000_000L, 2); // --timeline true: per-second latency lines on stderr
     volatile boolean recordLatency;
+    final boolean timeline;
     volatile boolean closedLoop; // throughput phase: send the next message when an ack arrives
     private final Map<String, String> results = new LinkedHashMap<>();
 
@@ -93,6 +95,7 @@ public final class LoadGenerator {
         this.host = opt.getOrDefault("host", "127.0.0.1");
         this.port = Integer.parseInt(opt.getOrDefault("port", "3100"));
         this.serverPid = Long.parseLong(opt.getOrDefault("server-pid", "0"));
+        this.timeline = Boolean.parseBoolean(opt.getOrDefault("timeline", "false"));
         this.wsUri = URI.create("ws://" + host + ":" + port + "/socket.io/?EIO=4&transport=websocket");
         // One event loop: the generator is pinned to one core, a second thread would only add context switches.
         this.group = new MultiThreadIoEventLoopGroup(Integer.parseInt(opt.getOrDefault("threads", "1")), NioIoHandler.newFactory());
@@ -186,10 +189,18 @@ public final class LoadGenerator {
 
     void latency() throws Exception {
         int rooms = intOpt("latency-rooms", intOpt("rooms", 500));
-        double rate = dblOpt("rate", 5000);
         double warmup = dblOpt("latency-warmup", 3), duration = dblOpt("latency-duration", dblOpt("duration", 10));
         List<Client> clients = connectRooms(rooms, 1_000_000);
-        log("latency: " + clients.size() + " clients, offered " + rate + " msg/s, warmup " + warmup + " s, measure " + duration + " s");
+        String[] rates = opt.getOrDefault("rate", "5000").split(",");
+        for (int r = 0; r < rates.length; r++) {
+            pacedRun(clients, Double.parseDouble(rates[r].trim()), warmup, duration, r == 0);
+        }
+        closeAll(clients);
+    }
+
+    /** One open-loop run at {@code rate}; the first (headline) rate writes p50_ms/p99_ms, every rate p50_ms_at_RATE etc. */
+    private void pacedRun(List<Client> clients, double rate, double warmup, double duration, boolean headline) throws Exception {
+        log("latency: " + clients.size() + " clients, offered " + fmt0(rate) + " msg/s, warmup " + warmup + " s, measure " + duration + " s");
         recordLatency = true;
         var loop = group.next();
         long start = System.nanoTime();
@@ -198,7 +209,8 @@ public final class LoadGenerator {
         long n = 0, d0 = 0, t0 = 0;
         long[] g0 = null, s0 = null;
         boolean measuring = false;
-        // Pacer: every ~1 ms hand the event loop the messages that are due; each carries its intended send time.
+        long nextTick = start + 1_000_000_000L;
+        // Pacer: every ~0.5 ms hand the event loop the messages that are due; each carries its intended send time.
         while (true) {
             long now = System.nanoTime();
             if (now - start >= totalNanos) break;
@@ -209,6 +221,12 @@ public final class LoadGenerator {
                 g0 = cpuTicks("self");
                 s0 = cpuTicks(String.valueOf(serverPid));
                 measuring = true;
+            }
+            if (timeline && now >= nextTick) {
+                nextTick += 1_000_000_000L;
+                Histogram sec = perSecond.getIntervalHistogram();
+                log(String.format(Locale.ROOT, "  t=%.0fs n=%d p50=%s p99=%s max=%s ms", (now - start) / 1e9, sec.getTotalCount(),
+                        ms(sec.getValueAtPercentile(50)), ms(sec.getValueAtPercentile(99)), ms(sec.getMaxValue())));
             }
             long due = (long) ((now - start) / 1e9 * rate);
             if (due > n) {
@@ -226,22 +244,28 @@ public final class LoadGenerator {
         }
         long t1 = System.nanoTime();
         long[] g1 = cpuTicks("self"), s1 = cpuTicks(String.valueOf(serverPid));
+        long deliveredInWindow = delivered.get() - d0;
         drain(clients);
         recordLatency = false;
         Histogram h = latency.getIntervalHistogram();
         double secs = (t1 - t0) / 1e9;
-        put("offered_load_msgs_per_s", fmt0(rate));
-        put("latency_delivered_per_s", fmt0((delivered.get() - d0) / secs));
-        put("p50_ms", ms(h.getValueAtPercentile(50)));
-        put("p99_ms", ms(h.getValueAtPercentile(99)));
-        put("p999_ms", ms(h.getValueAtPercentile(99.9)));
-        put("max_ms", ms(h.getMaxValue()));
-        put("latency_gen_cpu_pct", cpuPct(g0, g1, secs));
-        put("latency_server_cpu_pct", cpuPct(s0, s1, secs));
-        log(String.format(Locale.ROOT, "latency at %.0f msg/s: p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms (%d samples), server CPU %s%%",
-                rate, ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)),
-                ms(h.getMaxValue()), h.getTotalCount(), cpuPct(s0, s1, secs)));
-        closeAll(clients);
+        String at = "_at_" + fmt0(rate);
+        String p50 = ms(h.getValueAtPercentile(50)), p99 = ms(h.getValueAtPercentile(99));
+        if (headline) {
+            put("offered_load_msgs_per_s", fmt0(rate));
+            put("p50_ms", p50);
+            put("p99_ms", p99);
+            put("p999_ms", ms(h.getValueAtPercentile(99.9)));
+            put("max_ms", ms(h.getMaxValue()));
+        }
+        put("p50_ms" + at, p50);
+        put("p99_ms" + at, p99);
+        put("delivered_per_s" + at, fmt0(deliveredInWindow / secs));
+        put("gen_cpu_pct" + at, cpuPct(g0, g1, secs));
+        put("server_cpu_pct" + at, cpuPct(s0, s1, secs));
+        log(String.format(Locale.ROOT, "latency at %.0f msg/s: p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms (%d samples, %.0f delivered/s), server CPU %s%%, generator CPU %s%%",
+                rate, p50, p99, ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount(), deliveredInWindow / secs,
+                cpuPct(s0, s1, secs), cpuPct(g0, g1, secs)));
     }
 
     void idle() throws Exception {
@@ -336,7 +360,10 @@ public final class LoadGenerator {
         delivered.incrementAndGet();
         if (recordLatency) {
             long d = now() - ts;
-            if (d >= 0) latency.recordValue(Math.min(d, 3_600_000_000_000L));
+            if (d >= 0) {
+                latency.recordValue(Math.min(d, 3_600_000_000_000L));
+                if (timeline) perSecond.recordValue(Math.min(d, 3_600_000_000_000L));
+            }
         }
     }
 
