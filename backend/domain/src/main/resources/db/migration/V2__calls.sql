@@ -41,3 +41,5 @@ CREATE TABLE call (
     CONSTRAINT ck_call_setup CHECK (setup_ms IS NULL OR (setup_ms >= 0 AND setup_ms <= 600000))
 );
 CREATE INDEX ix_call_session ON call (session_id, created_at);
+-- a homeowner device's live calls (its last signaling connection went away: start their reconnect grace)
+CREATE INDEX ix_call_owner_device ON call (homeowner_id, homeowner_device);

@@ -190,16 +190,24 @@ public final class CallService implements AutoCloseable {
     // ---- presence (from the realtime layer) --------------------------------------------------------------------
 
     /**
-     * The principal's last signaling connection in this session went away. If it is a party of the live call, the
-     * reconnect grace starts: unless {@link #partyRejoined} comes in time, the call ends {@code failed}.
+     * The principal's last signaling connection went away (a visitor: for its session; a homeowner: for the device of
+     * its token). For every live call it is a party of, the reconnect grace starts: unless {@link #partyRejoined}
+     * (or any signaling from it) comes in time, the call ends {@code failed}.
      */
-    public void partyDisconnected(Principal principal, UUID sessionId) {
-        presence(principal, sessionId, new CallStateMachine.PartyLost(actor(principal)));
+    public void partyDisconnected(Principal principal) {
+        Objects.requireNonNull(principal);
+        Actor actor = actor(principal);
+        List<CallRecord> live = switch (principal) {
+            case VisitorPrincipal v -> activeRecord(v.sessionId()).stream().toList();
+            case HomeownerPrincipal h -> db.inTransaction(c -> CallStore.findLiveByDevice(c, h.homeownerId(), actor.deviceId()));
+        };
+        for (CallRecord rec : live) presence(principal, rec.id(), new CallStateMachine.PartyLost(actor));
     }
 
     /** The principal is back in the session (session.join): its grace timer, if any, is cleared. */
     public void partyRejoined(Principal principal, UUID sessionId) {
-        presence(principal, sessionId, new CallStateMachine.PartyBack(actor(principal)));
+        Objects.requireNonNull(principal);
+        activeRecord(sessionId).ifPresent(rec -> presence(principal, rec.id(), new CallStateMachine.PartyBack(actor(principal))));
     }
 
     /** The visitor session ended (either side, or expiry): its live call, if any, ends with it. */
@@ -266,8 +274,55 @@ public final class CallService implements AutoCloseable {
         }
     }
 
+    /**
+     * The safety net behind the per-call timers: ends live calls whose session is no longer active (whatever
+     * ended it — a session end that did not reach {@link #sessionEnded}, a token expiry) and applies any deadline
+     * that passed without its timer firing (e.g. the change was made by another instance). Returns how many calls
+     * changed.
+     */
+    public int sweep() {
+        int changed = 0;
+        for (UUID id : db.inTransaction(CallStore::findLiveInClosedSessions)) {
+            try {
+                applyEvent(null, id, new CallStateMachine.SessionClosed());
+                changed++;
+            } catch (DomainException e) {
+                log.warn("could not end call {} of a closed session: {}", id, e.toString());
+            }
+        }
+        Instant now = now();
+        for (CallRecord rec : db.inTransaction(CallStore::findAllLive)) {
+            Optional<Instant> due = CallStateMachine.nextDeadline(rec, timings);
+            if (due.isPresent() && !due.get().isAfter(now)) {
+                tick(rec.id());
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /** Runs {@link #sweep()} every {@code every} until {@link #close()}. */
+    public void startSweeper(Duration every) {
+        if (closed) return;
+        sweeper = scheduler.schedule(now().plus(every), () -> timerExecutor.execute(() -> {
+            try {
+                sweep();
+            } catch (RuntimeException e) {
+                log.warn("call sweep failed: {}", e.toString());
+            } finally {
+                startSweeper(every);
+            }
+        }));
+    }
+
+    private volatile boolean closed;
+    private volatile CallScheduler.Cancellable sweeper;
+
     @Override
     public void close() {
+        closed = true;
+        CallScheduler.Cancellable s = sweeper;
+        if (s != null) s.cancel();
         timers.values().forEach(t -> t.handle().cancel());
         timers.clear();
         scheduler.close();
@@ -280,14 +335,13 @@ public final class CallService implements AutoCloseable {
         return applyEvent(principal, requireCallId(callId), event).toCall();
     }
 
-    private void presence(Principal principal, UUID sessionId, Event event) {
-        Objects.requireNonNull(principal);
-        Optional<CallRecord> live = activeRecord(sessionId);
-        if (live.isEmpty()) return;
+    /** Presence changes never fail the caller: a refusal (not a party, e.g. another session) is ignored. */
+    private void presence(Principal principal, UUID callId, Event event) {
         try {
-            applyEvent(principal, live.get().id(), event);
+            applyEvent(principal, callId, event);
         } catch (DomainException e) {
-            log.debug("presence event on call {} ignored: {}", live.get().id(), e.toString());
+            if (e.code() == ErrorCode.UNAVAILABLE) throw e;
+            log.debug("presence event on call {} ignored: {}", callId, e.toString());
         }
     }
 

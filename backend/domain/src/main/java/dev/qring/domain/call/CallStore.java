@@ -61,6 +61,31 @@ final class CallStore {
         }
     }
 
+    /** The live calls a homeowner device is a party of (normally at most one). */
+    static List<CallRecord> findLiveByDevice(Connection c, UUID homeownerId, String device) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM call WHERE homeowner_id = ? "
+                + "AND homeowner_device = ? AND live_session_id IS NOT NULL")) {
+            ps.setObject(1, homeownerId);
+            ps.setString(2, device);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<CallRecord> out = new ArrayList<>();
+                while (rs.next()) out.add(read(rs));
+                return out;
+            }
+        }
+    }
+
+    /** Live calls whose visitor session is no longer {@code active} (ended, expired): they must end with it. */
+    static List<UUID> findLiveInClosedSessions(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.id FROM call c JOIN visitor_session s ON s.id = c.session_id "
+                + "WHERE c.live_session_id IS NOT NULL AND s.status <> 'active'");
+             ResultSet rs = ps.executeQuery()) {
+            List<UUID> out = new ArrayList<>();
+            while (rs.next()) out.add(rs.getObject(1, UUID.class));
+            return out;
+        }
+    }
+
     /** Every non-terminal call (timer recovery after a restart). */
     static List<CallRecord> findAllLive(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM call WHERE live_session_id IS NOT NULL");

@@ -277,8 +277,8 @@ abstract class CallServiceContract {
     void partyVanishingPastTheGraceFailsTheCall() {
         Call c = connectedCall();
         time.advance(Duration.ofSeconds(60));
-        calls.partyDisconnected(visitor, sessionId);
-        calls.partyDisconnected(laptop, sessionId); // not a party of this call: no effect
+        calls.partyDisconnected(visitor);
+        calls.partyDisconnected(laptop); // not a party of this call: no effect
         time.advance(Duration.ofSeconds(19));
         assertThat(calls.get(visitor, c.id()).state()).isEqualTo(CallState.CONNECTED);
         time.advance(Duration.ofSeconds(1));
@@ -292,7 +292,7 @@ abstract class CallServiceContract {
     @Test
     void partyBackWithinTheGraceKeepsTheCall() {
         Call c = connectedCall();
-        calls.partyDisconnected(phone, sessionId);
+        calls.partyDisconnected(phone);
         time.advance(Duration.ofSeconds(15));
         calls.partyRejoined(phone, sessionId);
         time.advance(Duration.ofMinutes(10));
@@ -376,6 +376,28 @@ abstract class CallServiceContract {
         assertThat(ended.endReason()).isEqualTo("session_ended");
         calls.sessionEnded(sessionId); // nothing live any more: no-op
         assertThat(published.getLast()).isEqualTo(ended);
+    }
+
+    @Test
+    void sweeperEndsCallsOfClosedSessionsAndCatchesMissedDeadlines() {
+        Call live = connectedCall();
+        assertThat(calls.sweep()).isZero();
+        setSessionStatus("ended"); // ended behind the call service's back (e.g. token expiry)
+        assertThat(calls.sweep()).isEqualTo(1);
+        Call ended = calls.get(visitor, live.id());
+        assertThat(ended.state()).isEqualTo(CallState.ENDED);
+        assertThat(ended.endReason()).isEqualTo("session_ended");
+
+        // A call whose timer was lost (another instance changed it, or it was never armed here).
+        setSessionStatus("active");
+        Call ringing = calls.start(visitor, sessionId, "lost-timer", "audio");
+        calls.close(); // drops the armed timer
+        calls = newService();
+        time.advance(Duration.ofSeconds(31));
+        assertThat(calls.get(visitor, ringing.id()).state()).isEqualTo(CallState.RINGING);
+        calls.startSweeper(Duration.ofSeconds(5));
+        time.advance(Duration.ofSeconds(5));
+        assertThat(calls.get(visitor, ringing.id()).state()).isEqualTo(CallState.MISSED);
     }
 
     @Test
