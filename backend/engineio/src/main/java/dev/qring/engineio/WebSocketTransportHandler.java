@@ -49,11 +49,15 @@ final class WebSocketTransportHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!failed && (cause instanceof CorruptedFrameException || cause instanceof TooLongFrameException)) {
-            server.stats.protocolErrors.increment(); // oversized or malformed frame: the decoder answers 1002/1009
-        }
+        boolean protocol = cause instanceof CorruptedFrameException || cause instanceof TooLongFrameException;
+        if (!failed && protocol) server.stats.protocolErrors.increment();
         failed = true;
         session.onWsClosed(ctx.channel(), true);
-        ctx.close();
+        if (cause instanceof CorruptedFrameException) return; // the frame decoder already sent 1002/1009 and closes
+        if (protocol && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(1009, "message too big")).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 }
