@@ -71,13 +71,18 @@ public final class RealtimeAuth {
                 Principal p = found.get();
                 socket.data().put(SignalingContext.PRINCIPAL, p);
                 if (p instanceof HomeownerPrincipal h) {
-                    socket.join(Rooms.homeowner(h.homeownerId()));
                     remember("t:" + h.tokenId(), socket);
                 } else if (p instanceof VisitorPrincipal v) {
                     remember("s:" + v.sessionId(), socket);
                 }
                 next.accept();
             });
+        });
+        // Rooms can be joined only once the socket is admitted (the adapter drops joins of unconnected sockets).
+        ns.onConnection(socket -> {
+            if (socket.data().get(SignalingContext.PRINCIPAL) instanceof HomeownerPrincipal h) {
+                socket.join(Rooms.homeowner(h.homeownerId()));
+            }
         });
         ctx.onDisconnect(ns, (socket, reason) -> forget(socket));
     }

@@ -1,0 +1,52 @@
+package dev.qring.app.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.qring.app.support.TestServer;
+import dev.qring.testkit.NodeScript;
+import dev.qring.testkit.PostgresProcess;
+import dev.qring.testkit.TestPaths;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The realtime contract end to end with the official socket.io-client 4.8 (node scripts in src/test/js), against a
+ * real server on embedded H2 and on a real PostgreSQL.
+ */
+class RealtimeFlowTest {
+    static Path js(String name) { return TestPaths.repoRoot().resolve("backend/app/src/test/js/" + name); }
+
+    static String runScript(String script, String base) {
+        NodeScript.Result r = NodeScript.of(js(script)).args(base).timeout(Duration.ofSeconds(90)).run();
+        String result = r.requireLine("RESULT ");
+        assertThat(result).as("%s output:\n%s", script, r.tail()).startsWith("{\"ok\":true");
+        r.assertExitCode(0);
+        return result;
+    }
+
+    @Test
+    void visitorRingsChatsReconnectsOnH2() {
+        try (TestServer s = TestServer.start()) {
+            runScript("e2e-flow.mjs", s.base);
+        }
+    }
+
+    @Test
+    void authorizationAndInvalidEvents() {
+        try (TestServer s = TestServer.start()) {
+            runScript("authz.mjs", s.base);
+        }
+    }
+
+    @Test
+    void visitorRingsChatsReconnectsOnPostgres() {
+        try (PostgresProcess pg = PostgresProcess.startNew()) {
+            pg.createDatabase("qring_flow");
+            try (TestServer s = TestServer.start(Map.of("QRING_DATABASE_URL", pg.url("qring_flow")))) {
+                runScript("e2e-flow.mjs", s.base);
+            }
+        }
+    }
+}
