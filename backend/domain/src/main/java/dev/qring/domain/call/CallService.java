@@ -197,17 +197,25 @@ public final class CallService implements AutoCloseable {
     public void partyDisconnected(Principal principal) {
         Objects.requireNonNull(principal);
         Actor actor = actor(principal);
-        List<CallRecord> live = switch (principal) {
+        for (CallRecord rec : liveCallsOf(principal, actor)) presence(principal, rec.id(), new CallStateMachine.PartyLost(actor));
+    }
+
+    private List<CallRecord> liveCallsOf(Principal principal, Actor actor) {
+        return switch (principal) {
             case VisitorPrincipal v -> activeRecord(v.sessionId()).stream().toList();
             case HomeownerPrincipal h -> db.inTransaction(c -> CallStore.findLiveByDevice(c, h.homeownerId(), actor.deviceId()));
         };
-        for (CallRecord rec : live) presence(principal, rec.id(), new CallStateMachine.PartyLost(actor));
     }
 
-    /** The principal is back in the session (session.join): its grace timer, if any, is cleared. */
-    public void partyRejoined(Principal principal, UUID sessionId) {
+    /**
+     * The principal has a signaling connection again (a visitor for its session; a homeowner for its device): the
+     * grace timers of its live calls are cancelled. The client learns the call from {@code session.join} and
+     * restarts ICE.
+     */
+    public void partyRejoined(Principal principal) {
         Objects.requireNonNull(principal);
-        activeRecord(sessionId).ifPresent(rec -> presence(principal, rec.id(), new CallStateMachine.PartyBack(actor(principal))));
+        Actor actor = actor(principal);
+        for (CallRecord rec : liveCallsOf(principal, actor)) presence(principal, rec.id(), new CallStateMachine.PartyBack(actor));
     }
 
     /** The visitor session ended (either side, or expiry): its live call, if any, ends with it. */

@@ -294,7 +294,7 @@ abstract class CallServiceContract {
         Call c = connectedCall();
         calls.partyDisconnected(phone);
         time.advance(Duration.ofSeconds(15));
-        calls.partyRejoined(phone, sessionId);
+        calls.partyRejoined(phone);
         time.advance(Duration.ofMinutes(10));
         assertThat(calls.get(visitor, c.id()).state()).isEqualTo(CallState.CONNECTED);
         // An ICE restart after the reconnect keeps the call as it is.
@@ -422,8 +422,8 @@ abstract class CallServiceContract {
         // The connected call lost its parties with the restart; they re-join within the grace and it lives on.
         assertThat(calls.get(visitor2, live.id()).state()).isEqualTo(CallState.CONNECTED);
         time.advance(Duration.ofSeconds(10));
-        calls.partyRejoined(visitor2, session2);
-        calls.partyRejoined(phone, session2);
+        calls.partyRejoined(visitor2);
+        calls.partyRejoined(phone);
         time.advance(Duration.ofMinutes(1));
         assertThat(calls.get(visitor2, live.id()).state()).isEqualTo(CallState.CONNECTED);
         calls.end(phone, live.id(), null);
@@ -435,7 +435,7 @@ abstract class CallServiceContract {
         calls.close();
         calls = newService();
         calls.recoverTimers();
-        calls.partyRejoined(visitor, sessionId); // only the visitor comes back
+        calls.partyRejoined(visitor); // only the visitor comes back
         time.advance(Duration.ofSeconds(20));
         Call failed = calls.get(visitor, live.id());
         assertThat(failed.state()).isEqualTo(CallState.FAILED);
