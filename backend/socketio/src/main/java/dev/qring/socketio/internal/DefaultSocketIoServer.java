@@ -69,6 +69,12 @@ public final class DefaultSocketIoServer implements SocketIoServer {
 
     public EngineIoServer engine() { return engine; }
 
+    /** A connected socket of this server, or null. */
+    public dev.qring.socketio.Socket socket(String namespace, String id) {
+        NamespaceImpl ns = namespaces.get(namespace);
+        return ns == null ? null : ns.sockets.get(id);
+    }
+
     @Override
     public Namespace of(String name) {
         if (name == null || name.isEmpty()) name = "/";

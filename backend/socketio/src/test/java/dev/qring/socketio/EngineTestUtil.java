@@ -1,0 +1,23 @@
+package dev.qring.socketio;
+
+final class EngineTestUtil {
+    private EngineTestUtil() { }
+
+    static void sleep(long ms) {
+        try { Thread.sleep(ms); } catch (InterruptedException e) { throw new AssertionError(e); }
+    }
+
+    /** Retries an assertion for up to 2 s (server state changes on its event loops). */
+    static void eventually(Runnable assertion) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (true) {
+            try {
+                assertion.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) throw e;
+                sleep(20);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.qring.socketio;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A raw websocket test client (JDK): collects text (String) and binary (byte[]) messages in arrival order. */
+final class RawWs implements WebSocket.Listener, AutoCloseable {
+    final LinkedBlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final StringBuilder text = new StringBuilder();
+    private java.io.ByteArrayOutputStream bin = new java.io.ByteArrayOutputStream();
+    private final boolean autoRead;
+    WebSocket ws;
+
+    private RawWs(boolean autoRead) { this.autoRead = autoRead; }
+
+    static RawWs connect(String url) { return connect(url, true); }
+
+    /** {@code autoRead=false}: never asks for more than the first message (simulates a client that stops reading). */
+    static RawWs connect(String url, boolean autoRead) {
+        RawWs c = new RawWs(autoRead);
+        c.ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create(url), c).join();
+        return c;
+    }
+
+    @Override public void onOpen(WebSocket webSocket) { webSocket.request(1); }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        text.append(data);
+        if (last) { messages.add(text.toString()); text.setLength(0); }
+        if (autoRead) webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        bin.writeBytes(b);
+        if (last) { messages.add(bin.toByteArray()); bin = new java.io.ByteArrayOutputStream(); }
+        if (autoRead) webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) { closed.complete(-1); }
+
+    void send(String s) { ws.sendText(s, true).join(); }
+
+    void sendBinary(byte[] b) { ws.sendBinary(ByteBuffer.wrap(b), true).join(); }
+
+    /** Next message, skipping server pings ("2") unless {@code keepPings}. */
+    Object next() { return next(false); }
+
+    Object next(boolean keepPings) {
+        try {
+            while (true) {
+                Object m = messages.poll(5, TimeUnit.SECONDS);
+                if (m == null) throw new AssertionError("no message within 5 s");
+                if (!keepPings && "2".equals(m)) { ws.sendText("3", true); continue; }
+                return m;
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    String nextText() {
+        Object m = next();
+        if (!(m instanceof String s)) throw new AssertionError("expected text, got binary");
+        return s;
+    }
+
+    /** Waits for the close (or error) and returns the status code (-1 on abnormal end). */
+    int awaitClose() {
+        try {
+            return closed.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("websocket not closed within 5 s");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone()) ws.abort();
+    }
+}
