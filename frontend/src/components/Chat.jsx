@@ -1,5 +1,6 @@
 // Chat log and composer. Message bodies are rendered as React text nodes: never as HTML.
 import { useEffect, useRef, useState } from 'react';
+import { clock } from '../lib/time.js';
 
 const STATE_LABEL = {
   sending: 'Sending…',
@@ -10,14 +11,7 @@ const STATE_LABEL = {
   failed: 'Not sent',
 };
 
-function time(iso) {
-  if (!iso) return '';
-  try {
-    return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  } catch {
-    return '';
-  }
-}
+const time = clock;
 
 const draftKey = (id) => `qring.draft.${id}`;
 

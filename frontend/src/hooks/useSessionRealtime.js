@@ -411,7 +411,8 @@ export function useSessionRealtime(sessionId, auth, role) {
     return [...stored, ...pending];
   }, [messages, outbox, role, otherReadUpto, deliveredUpto]);
 
-  const chatOpen = session ? !TERMINAL_SESSION.has(session.status) : false;
+  // Before the first join the composer is open: sends wait in the outbox until joined.
+  const chatOpen = session ? !TERMINAL_SESSION.has(session.status) : true;
 
   return {
     connection,

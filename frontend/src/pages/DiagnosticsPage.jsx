@@ -146,7 +146,6 @@ export default function DiagnosticsPage() {
           <thead>
             <tr>
               <th>Server</th>
-              <th>Transport</th>
               <th>host</th>
               <th>srflx</th>
               <th>relay</th>
@@ -156,13 +155,15 @@ export default function DiagnosticsPage() {
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={6} className="muted">{running ? 'Fetching ICE servers…' : 'No ICE servers configured.'}</td>
+                <td colSpan={5} className="muted">{running ? 'Fetching ICE servers…' : 'No ICE servers configured.'}</td>
               </tr>
             )}
             {rows.map((r) => (
               <tr key={r.url} data-testid="diag-row" data-transport={r.transport} data-url={r.url} data-status={r.status} data-relay={r.relay ? 'yes' : 'no'}>
-                <td className="url">{redact(r.url)}</td>
-                <td>{r.transport.toUpperCase()}</td>
+                <td>
+                  <strong>{r.transport.toUpperCase()}</strong>
+                  <div className="url muted">{redact(r.url)}</div>
+                </td>
                 {r.status === 'gathering' ? (
                   <td colSpan={4} className="muted">gathering…</td>
                 ) : (

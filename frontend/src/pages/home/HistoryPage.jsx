@@ -1,15 +1,9 @@
 import { useEffect, useState } from 'react';
 import { homeownerApi, errorText } from '../../lib/api.js';
 import { Link } from '../../lib/router.jsx';
+import { when } from '../../lib/time.js';
 
-export function when(iso) {
-  if (!iso) return '';
-  try {
-    return new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
-  } catch {
-    return iso;
-  }
-}
+export { when };
 
 export function SessionRow({ s }) {
   return (

@@ -6,6 +6,7 @@ import { Link, match, navigate } from '../../lib/router.jsx';
 import { useDashboard, Chime } from '../../hooks/useDashboard.js';
 import { declineSession } from '../../lib/signal.js';
 import AuthPage from './AuthPage.jsx';
+import Icon from '../../components/Icon.jsx';
 import FeedPage from './FeedPage.jsx';
 import DoorsPage from './DoorsPage.jsx';
 import PrintDoorPage from './PrintDoorPage.jsx';
@@ -46,7 +47,7 @@ function SignedIn({ token, path }) {
     else chime.current.stop();
   }, [dash.ringing.length]);
   useEffect(() => {
-    document.title = dash.ringing.length ? `🔔 Someone is at the door — QRing` : 'QRing';
+    document.title = dash.ringing.length ? '(Ringing) Someone is at the door — QRing' : 'QRing';
   }, [dash.ringing.length]);
 
   const logout = async () => {
@@ -112,7 +113,9 @@ function RingAlert({ dash, token }) {
   return (
     <div className="ring-alert no-print" role="alertdialog" aria-label="Someone is at the door" data-testid="ring-alert" data-session-id={s.id}>
       <div className="row">
-        <span className="bell" aria-hidden="true">🔔</span>
+        <span className="bell" aria-hidden="true">
+          <Icon name="bell" />
+        </span>
         <div className="grow">
           <div className="small">{(r.door && r.door.label) || s.doorLabel}</div>
           <div className="who" data-testid="ring-visitor">{s.visitorName || 'A visitor'}</div>

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorText, newId } from '../../lib/api.js';
 import SessionPage from './SessionPage.jsx';
+import Icon from '../../components/Icon.jsx';
 
 // The ring request id is generated once per visit and kept in sessionStorage, so a
 // double tap, a retry after a network error or a reload maps to ONE visitor session.
@@ -98,7 +99,7 @@ export default function DoorPage({ slug }) {
           </div>
           {error && <p className="error" data-testid="ring-error">{errorText(error)}</p>}
           <button className="btn primary big block" type="submit" data-testid="ring-button" disabled={busy}>
-            {busy ? 'Ringing…' : '🔔 Ring the bell'}
+            <Icon name="bell" /> {busy ? 'Ringing…' : 'Ring the bell'}
           </button>
           <p className="muted small center">No app or account needed. The homeowner sees your name and message.</p>
         </form>

@@ -4,13 +4,14 @@ import { useSessionRealtime } from '../../hooks/useSessionRealtime.js';
 import { useCall } from '../../webrtc/useCall.js';
 import Chat, { ConnectionBanner } from '../../components/Chat.jsx';
 import CallPanel from '../../components/CallPanel.jsx';
+import Icon from '../../components/Icon.jsx';
 
 const STATUS = {
-  ringing: { icon: '🔔', title: 'Ringing…', text: 'Waiting for the homeowner to answer. You can already write a message.' },
-  active: { icon: '👋', title: 'The homeowner answered', text: 'Chat here, or start a call.' },
-  declined: { icon: '🙅', title: 'The homeowner can’t come to the door', text: 'They declined this visit.' },
-  missed: { icon: '📝', title: 'Nobody answered', text: 'Leave a note: the homeowner will see it.' },
-  ended: { icon: '✅', title: 'Visit ended', text: 'Thanks for ringing.' },
+  ringing: { icon: 'bell', title: 'Ringing…', text: 'Waiting for the homeowner to answer. You can already write a message.' },
+  active: { icon: 'wave', title: 'The homeowner answered', text: 'Chat here, or start a call.' },
+  declined: { icon: 'cross', title: 'The homeowner can’t come to the door', text: 'They declined this visit.' },
+  missed: { icon: 'note', title: 'Nobody answered', text: 'Leave a note: the homeowner will see it.' },
+  ended: { icon: 'check', title: 'Visit ended', text: 'Thanks for ringing.' },
 };
 
 export default function SessionPage({ doorLabel, visit, onRingAgain }) {
@@ -39,8 +40,10 @@ export default function SessionPage({ doorLabel, visit, onRingAgain }) {
           </div>
         ) : (
           <>
-            <section className="session-status">
-              <div className={`big-icon ${status === 'ringing' ? 'pulse' : ''}`} aria-hidden="true">{info.icon}</div>
+            <section className={`session-status status-${status}`}>
+              <div className={`big-icon ${status === 'ringing' ? 'pulse' : ''}`} aria-hidden="true">
+                <Icon name={info.icon} />
+              </div>
               <h1 data-testid="session-title">{info.title}</h1>
               <p className="muted">{info.text}</p>
             </section>

@@ -1,0 +1,81 @@
+// The video-call half of browser tests 1 and 2.
+import { shot, assert, log } from './lib.mjs';
+
+export async function callStats(page) {
+  return page.evaluate(async () => {
+    const cs = window.__qring && window.__qring.call;
+    if (!cs || !cs.pc) return null;
+    const report = await cs.pc.getStats();
+    const local = [];
+    let framesDecoded = 0;
+    let pair = null;
+    const byId = new Map();
+    report.forEach((s) => byId.set(s.id, s));
+    report.forEach((s) => {
+      if (s.type === 'local-candidate') local.push({ type: s.candidateType, relayProtocol: s.relayProtocol || null, protocol: s.protocol });
+      if (s.type === 'inbound-rtp' && s.kind === 'video') framesDecoded += s.framesDecoded || 0;
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = byId.get(s.selectedCandidatePairId);
+    });
+    const lc = pair ? byId.get(pair.localCandidateId) : null;
+    const rc = pair ? byId.get(pair.remoteCandidateId) : null;
+    return {
+      localCandidates: local,
+      framesDecoded,
+      selectedLocal: lc ? lc.candidateType : null,
+      selectedRemote: rc ? rc.candidateType : null,
+      relayProtocol: lc ? lc.relayProtocol || null : null,
+      setupMs: cs.setupMs,
+      iceTransportPolicy: cs.pc.getConfiguration().iceTransportPolicy,
+    };
+  });
+}
+
+export async function runCall(home, visitor, { expectRelayProtocol, shots = true } = {}) {
+  log('homeowner starts a video call');
+  await home.getByTestId('call-start-video').click();
+  await visitor.getByTestId('call-incoming').waitFor({ timeout: 15000 });
+  if (shots) await shot(visitor, 'visitor-incoming-call');
+  const accepted = Date.now();
+  await visitor.getByTestId('call-accept').click();
+  await visitor.locator('[data-testid="call-panel"][data-phase="connected"]').waitFor({ timeout: 30000 });
+  await home.locator('[data-testid="call-panel"][data-phase="connected"]').waitFor({ timeout: 30000 });
+  const wallSetupMs = Date.now() - accepted;
+  log('both connected; accept→connected (wall, incl. test polling)', wallSetupMs, 'ms');
+  await visitor.locator('[data-testid="call-badge"][data-path="relay"]').waitFor({ timeout: 10000 });
+  await home.locator('[data-testid="call-badge"][data-path="relay"]').waitFor({ timeout: 10000 });
+  // Remote video frames decoded on both sides.
+  let v;
+  let h;
+  for (let i = 0; i < 40; i++) {
+    v = await callStats(visitor);
+    h = await callStats(home);
+    if (v && h && v.framesDecoded > 10 && h.framesDecoded > 10) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log('visitor stats', JSON.stringify(v));
+  log('homeowner stats', JSON.stringify(h));
+  assert(v && h, 'call stats available');
+  for (const [who, s] of [['visitor', v], ['homeowner', h]]) {
+    assert(s.iceTransportPolicy === 'relay', `${who} runs relay-only`);
+    assert(s.localCandidates.length > 0 && s.localCandidates.every((c) => c.type === 'relay'), `${who} gathered only typ relay candidates`);
+    assert(s.selectedLocal === 'relay' && s.selectedRemote === 'relay', `${who} selected pair is relay/relay`);
+    assert(s.framesDecoded > 10, `${who} decoded remote video frames (${s.framesDecoded})`);
+    if (expectRelayProtocol) assert(s.relayProtocol === expectRelayProtocol, `${who === 'visitor' ? 'visitor' : who} relays over ${expectRelayProtocol} (got ${s.relayProtocol})`);
+  }
+  const visitorBadge = await visitor.getByTestId('call-badge').textContent();
+  const homeBadge = await home.getByTestId('call-badge').textContent();
+  if (shots) {
+    await shot(visitor, 'visitor-video-call');
+    await shot(home, 'homeowner-video-call');
+  }
+  // Let call.stats reach the server before hanging up.
+  await new Promise((r) => setTimeout(r, 500));
+  log('homeowner hangs up');
+  await home.getByTestId('call-end').click();
+  await home.getByTestId('call-ended').waitFor({ timeout: 10000 });
+  await visitor.getByTestId('call-ended').waitFor({ timeout: 10000 });
+  const ended = await visitor.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
+  const homeEnded = await home.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
+  return { visitor: v, homeowner: h, visitorBadge, homeBadge, wallSetupMs, ended, homeEnded };
+}
+
