@@ -59,10 +59,10 @@ CONN_TOP="${CONNECTIONS##*,}"
 
 # ---------------------------------------------------------------- CPU split
 # Servers and generator each run in a session of their own (setsid) whose scheduler autogroup gets a raised
-# priority (BENCH_NICE, default -10, root only): with autogroups, per-process nice is meaningless against other
+# priority (BENCH_NICE, default -20, root only): with autogroups, per-process nice is meaningless against other
 # sessions, and on a shared machine other builds would otherwise preempt the pinned processes (latency spikes).
 NCPU=$(nproc)
-BENCH_NICE="${BENCH_NICE:--10}"
+BENCH_NICE="${BENCH_NICE:--20}"
 if [ "$NCPU" -ge 2 ]; then
   SERVER_CPU=$((NCPU - 1)); GEN_CPUS="0-$((NCPU - 2))"
   PIN_SERVER=(setsid taskset -c "$SERVER_CPU"); PIN_GEN=(setsid taskset -c "$GEN_CPUS")
