@@ -73,6 +73,13 @@ test("binary produced by the server: event with nested binary, and emitWithAck w
   assert.deepEqual(normalize(result), { ok: true, reply: [{ got: bin(9, 8, 7), extra: bin(255) }] });
 });
 
+test("a handler may acknowledge later, from another thread / tick", async () => {
+  const t0 = Date.now();
+  const reply = await new Promise((resolve) => s.emit("slow-echo", "later", Buffer.from([5]), (...r) => resolve(r)));
+  assert.deepEqual(normalize(reply), ["later", bin(5)]);
+  assert.ok(Date.now() - t0 >= 45, "the ack came after the handler's delay");
+});
+
 test("many concurrent acks are matched to the right requests", async () => {
   const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => s.emitWithAck("echo", i)));
   assert.deepEqual(replies, Array.from({ length: 200 }, (_, i) => i));

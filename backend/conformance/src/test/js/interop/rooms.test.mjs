@@ -3,7 +3,7 @@
 // Usage: node rooms.test.mjs http://127.0.0.1:<port>
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { client, closeAll, connected } from "../lib/util.mjs";
+import { client, closeAll, connected, normalize } from "../lib/util.mjs";
 
 const names = ["alice", "bob", "carol", "dave"];
 const sockets = {};
@@ -85,6 +85,14 @@ test("a socket that left a room no longer receives its broadcasts", async () => 
 test("every socket is in the room named by its own id", async () => {
   await sockets.carol.emitWithAck("to-room", { room: sockets.bob.id, event: "direct", payload: "psst" });
   assert.deepEqual(await settle(), { alice: [], bob: [["direct", "psst"]], carol: [], dave: [] });
+});
+
+test("a binary payload broadcast to a room reaches every member as binary", async () => {
+  await sockets.carol.emitWithAck("to-room", { room: "r1", event: "blob", payload: { b: Buffer.from([1, 2, 3]), n: [Buffer.from([4])] } });
+  const got = await settle();
+  const expected = [["blob", { b: { bin: [1, 2, 3] }, n: [{ bin: [4] }] }]];
+  assert.deepEqual(normalize(got), { alice: expected, bob: [], carol: [], dave: expected });
+  assert.ok(Buffer.isBuffer(got.alice[0][1].b));
 });
 
 test("a disconnected member is removed from its rooms", async () => {

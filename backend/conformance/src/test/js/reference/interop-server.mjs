@@ -17,6 +17,10 @@ function commonHandlers(socket) {
     const ack = typeof args.at(-1) === "function" ? args.pop() : null;
     if (ack) ack(...args);
   });
+  socket.on("slow-echo", (...args) => {
+    const ack = args.pop();
+    setTimeout(() => ack(...args), 50);
+  });
   socket.on("echo-event", (...args) => socket.emit("echo-back", ...args));
   socket.on("whoami", (ack) => ack({ id: socket.id, nsp: socket.nsp.name, auth: socket.handshake.auth,
     transport: socket.handshake.query.transport, data: socket.data ?? {} }));

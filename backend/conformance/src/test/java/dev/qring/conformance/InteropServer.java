@@ -143,6 +143,10 @@ final class InteropServer implements AutoCloseable {
             events.add(new Event("echo", name, "", args));
             ack.send(args.toArray());
         });
+        ns.on("slow-echo", JsonNode.class, (s, p, ack, args) -> Thread.ofVirtual().start(() -> {
+            sleep(50); // like a handler that did blocking work off the event loop
+            ack.send(args.toArray());
+        }));
         ns.on("echo-event", JsonNode.class, (s, p, ack, args) -> s.emit("echo-back", args.toArray()));
         ns.on("whoami", JsonNode.class, (s, p, ack, args) -> {
             Map<String, Object> who = new LinkedHashMap<>();

@@ -39,13 +39,8 @@ class SocketIoClientInteropTest {
     /** Runs one scenario group; afterwards every connection it opened must be gone on the server side (no leak). */
     private NodeScript.Result run(String file, String url) {
         NodeScript.Result r = JsTests.run("interop/" + file, url, NODE_TIMEOUT);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.io.stats().openConnections() > 0 && System.nanoTime() < deadline) {
-            try { Thread.sleep(20); } catch (InterruptedException e) { Thread.currentThread().interrupt(); break; }
-        }
         r.assertAllTestsPassed(1);
-        assertThat(server.io.stats().openConnections())
-                .as("Engine.IO connections still open 5 s after the clients of %s closed", file).isZero();
+        awaitNoOpenConnections(file);
         return r;
     }
 
@@ -65,7 +60,7 @@ class SocketIoClientInteropTest {
 
     @Test
     void eventsAcksTimeoutsAndBinaryBothWays() {
-        run("messaging.test.mjs", server.url()).assertAllTestsPassed(9);
+        run("messaging.test.mjs", server.url()).assertAllTestsPassed(10);
 
         // client -> server binary arrived as binary (BinaryNode), nested where the client put it
         JsonNode binArg = server.events("echo").stream().map(e -> e.args().isEmpty() ? null : e.args().getFirst())
@@ -94,7 +89,7 @@ class SocketIoClientInteropTest {
 
     @Test
     void roomsJoinLeaveBroadcastExcept() {
-        run("rooms.test.mjs", server.url()).assertAllTestsPassed(7);
+        run("rooms.test.mjs", server.url()).assertAllTestsPassed(8);
     }
 
     @Test
@@ -121,6 +116,30 @@ class SocketIoClientInteropTest {
         // large payloads reached the handler intact
         assertThat(server.events("echo")).anyMatch(e -> !e.args().isEmpty() && e.args().getFirst().isTextual()
                 && e.args().getFirst().asText().length() == 900_000);
+    }
+
+    @Test
+    void manyConcurrentClientsHandshakeUpgradeAckAndBroadcast() throws Exception {
+        long totalBefore = server.io.stats().connectionsTotal();
+        NodeScript.Result r = NodeScript.of(JsTests.dir().resolve("interop/many-clients.mjs"))
+                .args(server.url(), "40", "4").timeout(NODE_TIMEOUT).run();
+        r.assertExitCode(0);
+        JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.requireLine("RESULT "));
+        assertThat(result.path("clients").asInt()).isEqualTo(40);
+        assertThat(result.path("upgraded").asInt()).as("every client upgraded to websocket").isEqualTo(40);
+        assertThat(result.path("acks").asInt()).isEqualTo(800);
+        assertThat(result.path("roomMessages").asInt()).isEqualTo(120).isEqualTo(result.path("expectedRoomMessages").asInt());
+        assertThat(server.io.stats().connectionsTotal() - totalBefore).as("one Engine.IO connection per client").isEqualTo(40);
+        awaitNoOpenConnections("many-clients.mjs");
+    }
+
+    private void awaitNoOpenConnections(String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.io.stats().openConnections() > 0 && System.nanoTime() < deadline) {
+            try { Thread.sleep(20); } catch (InterruptedException e) { Thread.currentThread().interrupt(); break; }
+        }
+        assertThat(server.io.stats().openConnections())
+                .as("Engine.IO connections still open 5 s after the clients of %s closed", what).isZero();
     }
 
     private static byte[] binaryValue(JsonNode node) {
