@@ -2,16 +2,20 @@ package dev.qring.app;
 
 import dev.qring.app.realtime.Realtime;
 import dev.qring.app.realtime.SignalingContext;
+import dev.qring.app.realtime.calls.CallModule;
 import dev.qring.domain.DomainSettings;
+import dev.qring.domain.call.CallService;
 import dev.qring.domain.turn.IceServerIssuer;
 import dev.qring.socketio.Namespace;
 
-/** Where the calls handler set (dev.qring.app.realtime.calls) is plugged in; nothing until it exists. */
+/** Where the calls handler set (dev.qring.app.realtime.calls) is plugged in. */
 final class CallsWiring {
     private CallsWiring() { }
 
     static void register(QRingServer server, Namespace signaling, SignalingContext ctx, Realtime realtime,
                          IceServerIssuer ice, DomainSettings settings) {
-        // wired once the calls helper commits CallHandlers
+        CallService calls = CallModule.install(signaling, ctx, server.database(), ice, server.config().callRingTimeout(),
+                server.metrics().registry());
+        server.closeWithServer(calls);
     }
 }

@@ -1,0 +1,38 @@
+package dev.qring.app.realtime.calls;
+
+import dev.qring.app.realtime.SignalingContext;
+import dev.qring.domain.call.CallService;
+import dev.qring.domain.call.CallTimings;
+import dev.qring.domain.db.Database;
+import dev.qring.domain.turn.IceServerIssuer;
+import dev.qring.socketio.Namespace;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+
+/**
+ * Everything calls need, in one call from the server's wiring:
+ * <pre>{@code
+ * CallService calls = CallModule.install(signaling, ctx, database, ice, config.callRingTimeout(), metrics.registry());
+ * closeables.add(calls);
+ * }</pre>
+ * Creates the {@link CallService} (events → {@link CallBroadcaster}, counters → {@link MicrometerCallMetrics}),
+ * recovers the timers of calls that were live before a restart, starts the sweeper and registers the handlers.
+ */
+public final class CallModule {
+    /** How often the sweeper looks for calls of closed sessions and deadlines a lost timer missed. */
+    public static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+
+    private CallModule() { }
+
+    public static CallService install(Namespace signaling, SignalingContext ctx, Database database, IceServerIssuer ice,
+                                      Duration callRingTimeout, MeterRegistry registry) {
+        CallTimings timings = CallTimings.defaults();
+        if (callRingTimeout != null) timings = timings.withRingTimeout(callRingTimeout);
+        CallService calls = CallService.create(database, timings, new CallBroadcaster(ctx.realtime()),
+                registry == null ? null : new MicrometerCallMetrics(registry));
+        new CallHandlers(ctx, calls, ice).register(signaling);
+        calls.recoverTimers();
+        calls.startSweeper(SWEEP_EVERY);
+        return calls;
+    }
+}
