@@ -1,7 +1,7 @@
 // Shared helpers for the app's end-to-end scripts: HTTP API calls, socket.io-client connections, acks with
 // timeouts, event waiting, and a file handshake so the Java test can act (e.g. stop PostgreSQL) mid-script.
 import { io } from 'socket.io-client';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
 export const base = process.argv[2];
@@ -75,9 +75,10 @@ export function waitFor(socket, event, pred = () => true, ms = 8000, since = 0) 
 export const events = (socket, name) => socket.__events.filter((e) => e.event === name).map((e) => e.args[0]);
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Prints `STEP name` and waits until the Java side creates `<stepDir>/<name>.done`. */
+/** Asks the Java side to act: writes `<stepDir>/<name>.request`, waits until it creates `<stepDir>/<name>.done`. */
 export async function step(name, ms = 60000) {
-  console.log(`STEP ${name}`);
+  console.log(`STEP ${name} at ${new Date().toISOString()}`);
+  writeFileSync(`${stepDir}/${name}.request`, String(Date.now()));
   const deadline = Date.now() + ms;
   while (!existsSync(`${stepDir}/${name}.done`)) {
     if (Date.now() > deadline) throw new Error(`step ${name} not confirmed`);

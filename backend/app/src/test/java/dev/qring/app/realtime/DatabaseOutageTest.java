@@ -1,0 +1,76 @@
+package dev.qring.app.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.qring.app.support.TestServer;
+import dev.qring.testkit.NodeScript;
+import dev.qring.testkit.PostgresProcess;
+import dev.qring.testkit.TestPaths;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL stopped mid-conversation, end to end through socket.io-client (src/test/js/outage.mjs). The script asks
+ * for "db-stop" / "db-start" through request files; this test performs them on the real PostgreSQL process.
+ */
+class DatabaseOutageTest {
+
+    /**
+     * Fast shutdown (SIGINT to the postmaster, by the pid in its pid file) and wait until PostgreSQL removed the pid
+     * file, then let the harness clean up. Waiting on the pid file keeps the outage short (PostgresProcess.stop alone
+     * waits on a process handle that, here, reports the exit only after its 20 s grace).
+     */
+    static void stopFast(PostgresProcess pg) throws Exception {
+        Path pidFile = pg.dataDir().resolve("postmaster.pid");
+        if (Files.exists(pidFile)) {
+            long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (Files.exists(pidFile) && System.nanoTime() < deadline) Thread.sleep(20);
+        }
+        pg.stop();
+    }
+
+    @Test
+    void chatDuringAndAfterADatabaseOutage() throws Exception {
+        try (PostgresProcess pg = PostgresProcess.startNew()) {
+            pg.createDatabase("qring_outage");
+            try (TestServer s = TestServer.start(Map.of("QRING_DATABASE_URL", pg.url("qring_outage")))) {
+                Path steps = TestPaths.scratch("outage-steps");
+                CompletableFuture<NodeScript.Result> script = CompletableFuture.supplyAsync(() ->
+                        NodeScript.of(TestPaths.repoRoot().resolve("backend/app/src/test/js/outage.mjs"))
+                                .args(s.base, steps.toString()).timeout(Duration.ofSeconds(100)).run());
+                boolean stopped = false;
+                boolean restarted = false;
+                while (!script.isDone()) {
+                    if (!stopped && Files.exists(steps.resolve("db-stop.request"))) {
+                        long t0 = System.nanoTime();
+                        stopFast(pg);
+                        System.out.printf("postgres stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                        stopped = true;
+                        Files.writeString(steps.resolve("db-stop.done"), "ok");
+                    }
+                    if (!restarted && Files.exists(steps.resolve("db-start.request"))) {
+                        // the server must have stayed up through the outage
+                        assertThat(s.get("/health/live", null).status()).isEqualTo(200);
+                        long t0 = System.nanoTime();
+                        pg.start();
+                        System.out.printf("postgres started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+                        restarted = true;
+                        Files.writeString(steps.resolve("db-start.done"), "ok");
+                    }
+                    Thread.sleep(50);
+                }
+                NodeScript.Result r = script.get();
+                String result = r.requireLine("RESULT ");
+                assertThat(result).as("outage.mjs:\n%s", r.tail()).startsWith("{\"ok\":true");
+                assertThat(stopped && restarted).isTrue();
+                r.assertExitCode(0);
+            }
+        }
+    }
+}
