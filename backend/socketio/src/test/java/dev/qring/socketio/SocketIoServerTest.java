@@ -47,6 +47,7 @@ class SocketIoServerTest {
 
     @BeforeAll
     void start() {
+        LeakCheck.enable();
         io = SocketIoServer.create(SocketIoOptions.defaults()
                 .withPing(Duration.ofMillis(300), Duration.ofMillis(200))
                 .withConnectTimeout(Duration.ofMillis(500))
@@ -102,6 +103,7 @@ class SocketIoServerTest {
 
     @AfterAll
     void stop() {
+        LeakCheck.assertNoLeaks();
         io.close();
         http.close();
     }
@@ -576,7 +578,7 @@ class SocketIoServerTest {
             sid = json(((String) ws.next(true)).substring(2)).get("sid").asText();
             for (int i = 0; i < 20 && io.stats().slowClientDisconnects() == before; i++) {
                 try {
-                    ws.send("42[\"flood\",2000]");
+                    ws.send("42[\"flood\",30000]");
                 } catch (RuntimeException closedByServer) {
                     break;
                 }
