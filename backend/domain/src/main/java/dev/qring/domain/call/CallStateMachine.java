@@ -205,8 +205,10 @@ public final class CallStateMachine {
             return new Changed(c.connected(now, path, setupMs));
         }
         if (c.state() == CallState.CONNECTED) {
-            // After an ICE restart the path may change (e.g. Wi-Fi → mobile moves direct/udp to relay/tls).
-            return Objects.equals(path, c.path()) ? new Unchanged(c) : new Changed(c.withPath(path));
+            // Both clients report, and an ICE restart may move the call (Wi-Fi → mobile: direct/udp → relay/tls).
+            // The stored path is the most demanding one seen — what this call needed to get through — so the
+            // relayed side's report (which knows its TURN transport) wins over the other side's "remote is relay".
+            return pathRank(path) > pathRank(c.path()) ? new Changed(c.withPath(path)) : new Unchanged(c);
         }
         if (c.state().terminal() && c.answeredAt() != null) return new Unchanged(c); // late final report: harmless
         return refused(Refusal.CONFLICT, "the call is " + c.state().wire(), c);
@@ -258,6 +260,19 @@ public final class CallStateMachine {
         if (c.state().terminal()) return new Unchanged(c);
         CallState to = c.state() == CallState.RINGING ? CallState.CANCELLED : CallState.ENDED;
         return new Changed(c.finished(to, now, "session_ended"));
+    }
+
+    /** null < direct/udp < direct/tcp < relay/udp < relay/tcp < relay/tls. */
+    static int pathRank(String path) {
+        if (path == null) return 0;
+        return switch (path) {
+            case "direct/udp" -> 1;
+            case "direct/tcp" -> 2;
+            case "relay/udp" -> 3;
+            case "relay/tcp" -> 4;
+            case "relay/tls" -> 5;
+            default -> 0;
+        };
     }
 
     private static Refused refused(Refusal r, String message, CallRecord c) {

@@ -119,6 +119,11 @@ class CallStateMachineTest {
         assertThat(moved.path()).isEqualTo("relay/tcp");
         assertThat(moved.setupMs()).isEqualTo(300);
         assertThat(moved.connectedAt()).isEqualTo(on.connectedAt());
+        // The most demanding path seen is kept: a later, lighter report does not hide that TURN over TCP was needed.
+        unchanged(apply(moved, new MediaConnected(VISITOR, "relay/udp", 10), Duration.ofSeconds(31)), moved);
+        unchanged(apply(moved, new MediaConnected(VISITOR, null, 10), Duration.ofSeconds(31)), moved);
+        assertThat(changed(apply(moved, new MediaConnected(VISITOR, "relay/tls", 10), Duration.ofSeconds(32))).path())
+                .isEqualTo("relay/tls");
     }
 
     @Test

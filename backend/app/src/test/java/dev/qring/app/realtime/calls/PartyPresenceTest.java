@@ -1,0 +1,119 @@
+package dev.qring.app.realtime.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.qring.domain.HomeownerPrincipal;
+import dev.qring.domain.Principal;
+import dev.qring.domain.VisitorPrincipal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Socket counting per call party and the reconcile-based reports (gone / back). */
+class PartyPresenceTest {
+    final List<String> reports = Collections.synchronizedList(new ArrayList<>());
+    final UUID owner = UUID.randomUUID();
+    final VisitorPrincipal visitor = new VisitorPrincipal(UUID.randomUUID(), UUID.randomUUID(), owner);
+    final HomeownerPrincipal phone = new HomeownerPrincipal(owner, "tok-phone");
+    final HomeownerPrincipal laptop = new HomeownerPrincipal(owner, "tok-laptop");
+
+    /** Runs queued tasks only when told to, so the test controls when reports happen. */
+    static final class ManualExecutor implements Executor {
+        final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+        @Override public synchronized void execute(Runnable r) { queue.add(r); }
+        void runAll() {
+            Runnable r;
+            while ((r = poll()) != null) r.run();
+        }
+        private synchronized Runnable poll() { return queue.poll(); }
+    }
+
+    PartyPresence presence(Executor executor) {
+        return new PartyPresence(executor, p -> reports.add("gone " + name(p)), p -> reports.add("back " + name(p)));
+    }
+
+    String name(Principal p) {
+        return p == visitor ? "visitor" : p == phone ? "phone" : "laptop";
+    }
+
+    @Test
+    void lastSocketGoingReportsGoneAndAFirstSocketReportsBack() {
+        ManualExecutor ex = new ManualExecutor();
+        PartyPresence presence = presence(ex);
+        presence.connected(visitor);
+        presence.connected(visitor); // a second tab
+        ex.runAll();
+        assertThat(reports).containsExactly("back visitor");
+        presence.disconnected(visitor);
+        ex.runAll();
+        assertThat(reports).containsExactly("back visitor"); // one tab is still there
+        presence.disconnected(visitor);
+        ex.runAll();
+        assertThat(reports).containsExactly("back visitor", "gone visitor");
+        assertThat(presence.sockets(visitor)).isZero();
+        presence.connected(visitor);
+        ex.runAll();
+        assertThat(reports).containsExactly("back visitor", "gone visitor", "back visitor");
+    }
+
+    @Test
+    void devicesAreSeparateParties() {
+        ManualExecutor ex = new ManualExecutor();
+        PartyPresence presence = presence(ex);
+        presence.connected(phone);
+        presence.connected(laptop);
+        ex.runAll();
+        presence.disconnected(laptop);
+        ex.runAll();
+        assertThat(reports).containsExactly("back phone", "back laptop", "gone laptop");
+        assertThat(presence.sockets(phone)).isEqualTo(1);
+    }
+
+    @Test
+    void aQuickReconnectBeforeTheReportsRunEndsPresent() {
+        ManualExecutor ex = new ManualExecutor();
+        PartyPresence presence = presence(ex);
+        presence.connected(phone);
+        ex.runAll();
+        // The phone switches networks: the new socket connects before the old one's disconnect is processed,
+        // or just after — either way the party ends up present and the grace is never left running.
+        presence.disconnected(phone);
+        presence.connected(phone);
+        ex.runAll();
+        assertThat(reports).containsExactly("back phone");
+        presence.connected(phone);
+        presence.disconnected(phone);
+        ex.runAll();
+        assertThat(reports).containsExactly("back phone");
+        assertThat(presence.sockets(phone)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentChurnConvergesToTheTruth() throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            PartyPresence presence = presence(pool);
+            List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                fs.add(pool.submit(() -> { presence.connected(visitor); presence.disconnected(visitor); }));
+            }
+            for (var f : fs) f.get();
+            presence.connected(visitor); // one socket stays
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (System.nanoTime() < deadline && !(reports.isEmpty() ? "" : reports.getLast()).equals("back visitor")) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(100);
+            assertThat(reports.getLast()).isEqualTo("back visitor");
+            assertThat(presence.sockets(visitor)).isEqualTo(1);
+            // Reports alternate: never two "back" or two "gone" in a row.
+            for (int i = 1; i < reports.size(); i++) assertThat(reports.get(i)).isNotEqualTo(reports.get(i - 1));
+        }
+    }
+}
