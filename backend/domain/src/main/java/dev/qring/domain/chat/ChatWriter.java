@@ -131,11 +131,20 @@ final class ChatWriter implements AutoCloseable {
     }
 
     private void onDeadline(Request r) {
-        if (r.state.compareAndSet(PENDING, DONE)) {
-            r.future.completeExceptionally(notSaved("the message could not be saved in time"));
-        } else if (r.state.get() == CLAIMED) {
-            // COMMIT in flight past the deadline: outcome unknown to us; the sender retries and learns the truth.
-            r.future.completeExceptionally(notSaved("the message could not be confirmed in time"));
+        synchronized (r) { // excludes release(): a request answered while CLAIMED is never made PENDING again
+            if (r.state.compareAndSet(PENDING, DONE)) {
+                r.future.completeExceptionally(notSaved("the message could not be saved in time"));
+            } else if (r.state.get() == CLAIMED) {
+                // COMMIT in flight past the deadline: outcome unknown to us; the sender retries and learns the truth.
+                r.future.completeExceptionally(notSaved("the message could not be confirmed in time"));
+            }
+        }
+    }
+
+    /** Un-claims a request after a rollback: back to PENDING unless the deadline already answered it. */
+    private static void release(Request r) {
+        synchronized (r) {
+            if (r.future.isDone()) r.state.set(DONE); else r.state.set(PENDING);
         }
     }
 
@@ -225,7 +234,7 @@ final class ChatWriter implements AutoCloseable {
                             claimed.add(r);
                         } else {
                             c.rollback();
-                            for (Request k : claimed) k.state.set(PENDING);
+                            for (Request k : claimed) release(k);
                             claimed.clear();
                             return batch.stream().filter(x -> x.state.get() == PENDING).toList();
                         }

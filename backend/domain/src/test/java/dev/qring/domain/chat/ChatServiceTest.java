@@ -209,7 +209,7 @@ class ChatServiceTest extends DomainTestBase {
             var f = d.chat().send(guest, sid, "stuck", "two");
             assertThat(failure(f).code()).isEqualTo(ErrorCode.NOT_SAVED);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(ms).isBetween(1400L, 2500L);
+            assertThat(ms).isBetween(1400L, 4000L); // the bound, plus slack for a busy 2-core CI machine
             blocker.rollback();
         }
         Thread.sleep(1500); // give a (wrong) late commit every chance to happen
