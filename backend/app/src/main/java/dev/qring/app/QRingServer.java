@@ -90,8 +90,11 @@ public final class QRingServer implements AutoCloseable {
 
         database = Database.open(new DatabaseSettings(config.databaseUrl(), config.dataDir(), 0, null));
         closeables.add(database);
+        DomainSettings.Limits d = DomainSettings.Limits.DEFAULTS;
         DomainSettings settings = new DomainSettings(new DatabaseSettings(config.databaseUrl(), config.dataDir(), 0, null),
-                config.publicUrl(), config.ringTimeout(), null, config.chatSaveTimeout(), Clock.systemUTC());
+                config.publicUrl(), config.ringTimeout(), config.visitorTokenTtl(), config.chatSaveTimeout(), Clock.systemUTC(),
+                new DomainSettings.Limits(d.loginAttempts(), d.loginWindow(), d.ringsPerDoor(), d.ringsPerDoorWindow(),
+                        d.ringsPerAddress(), d.ringsPerAddressWindow(), config.homeownerTokenTtl()));
         RealtimeEvents events = new RealtimeEvents(realtime, metrics);
         accounts = new AccountService(database, settings);
         sessions = new VisitorSessionService(database, settings, events);

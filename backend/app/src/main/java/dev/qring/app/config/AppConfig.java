@@ -34,11 +34,13 @@ import java.util.regex.Pattern;
  * @param chatSaveTimeout     QRING_CHAT_SAVE_TIMEOUT (2s): bound for a durable chat store before the ack is not_saved
  * @param logFormat           QRING_LOG_FORMAT: text (default) or json
  * @param maxApiBodyBytes     QRING_MAX_BODY_BYTES (65536): largest accepted API request body
+ * @param visitorTokenTtl     QRING_VISITOR_TOKEN_TTL (6h): lifetime of a visitor token
+ * @param homeownerTokenTtl   QRING_HOMEOWNER_TOKEN_TTL (30d): lifetime of a homeowner sign-in token
  */
 public record AppConfig(int httpPort, String bindAddress, String publicUrl, String databaseUrl, Path dataDir,
                         String redisUrl, TurnSettings turn, Duration ringTimeout, Duration callRingTimeout,
                         Duration chatSaveTimeout, String logFormat, int maxApiBodyBytes,
-                        Map<String, String> environment) {
+                        Duration visitorTokenTtl, Duration homeownerTokenTtl, Map<String, String> environment) {
 
     private static final Pattern VARIABLE = Pattern.compile("QRING_[A-Z_]+");
 
@@ -75,8 +77,10 @@ public record AppConfig(int httpPort, String bindAddress, String publicUrl, Stri
             throw new ConfigException("QRING_LOG_FORMAT", "expected 'text' or 'json', got '" + logFormat + "'");
         }
         int maxBody = integer(env, "QRING_MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024);
+        Duration visitorTtl = duration(env, "QRING_VISITOR_TOKEN_TTL", Duration.ofHours(6));
+        Duration homeownerTtl = duration(env, "QRING_HOMEOWNER_TOKEN_TTL", Duration.ofDays(30));
         return new AppConfig(port, bind, publicUrl, dbUrl, dataDir, redis, turn, ring, callRing, chatSave, logFormat,
-                maxBody, Map.copyOf(env));
+                maxBody, visitorTtl, homeownerTtl, Map.copyOf(env));
     }
 
     /** Blank counts as absent: {@code FOO= ./qring run} should not be an error. */

@@ -215,6 +215,25 @@ class HttpApiTest {
     }
 
     @Test
+    void ringsAreRateLimitedPerDoor() {
+        String t = s.signup("erin");
+        String slug = s.createDoor(t, "Busy door").get("qrSlug").asText();
+        int created = 0;
+        Res last = null;
+        for (int i = 0; i < 15; i++) {
+            last = s.post("/api/v1/visitor-sessions", null, "{\"qrSlug\":\"" + slug + "\",\"requestId\":\"burst-" + i
+                    + "\",\"visitorName\":\"V\",\"purpose\":\"\"}");
+            if (last.status() == 201) created++; else break;
+        }
+        assertThat(created).isBetween(1, 14);
+        assertThat(last.status()).isEqualTo(429);
+        assertThat(last.errorCode()).isEqualTo("rate_limited");
+        // a replay of an existing request is not a new ring: still answered
+        Res replay = s.post("/api/v1/visitor-sessions", null, "{\"qrSlug\":\"" + slug + "\",\"requestId\":\"burst-0\",\"visitorName\":\"V\",\"purpose\":\"\"}");
+        assertThat(replay.status()).isEqualTo(200);
+    }
+
+    @Test
     void healthMetricsAndStaticWebApp() {
         Res live = s.get("/health/live", null);
         assertThat(live.status()).isEqualTo(200);
