@@ -3,10 +3,12 @@
 # (bench/node-server.mjs, backend/bench/.../BenchServer.java), same Java load generator, same CPU budget.
 # Ends with exactly one line `RESULT key=value ...`. Full run ≈ 3–5 min, --quick < 1 min once built.
 #
-# Phases per server (the server is pinned to one core, the generator to the other):
+# Phases (servers pinned to one core, the generator to the other, both servers held to the same rules):
 #   throughput  closed loop, every client keeps BENCH_WINDOW messages in flight → delivered msg/s at saturation
-#   latency     open loop at BENCH_RATE msg/s (intended send time in the payload) → p50/p99 delivery latency
-#   idle        fresh server; RSS (after a full GC) before/after BENCH_CONNECTIONS idle joined websockets
+#   latency     open loop at each BENCH_RATE msg/s (intended send time in the payload) → p50/p99 delivery latency
+#               (both phases: node and qring run side by side, driven in BENCH_ROUNDS alternating windows; the
+#               throughput figure is the median window, latency percentiles pool all windows)
+#   idle        one fresh server at a time; RSS (after a full GC) before/after BENCH_CONNECTIONS idle joined websockets
 #
 # Extra stages: every executable-or-not bench/stages/*.sh is run with bash after the core phases. A stage declares
 # its keys in a header line `# keys: k1 k2 ...` and prints `key=value` lines on stdout; they are merged into RESULT.
@@ -14,8 +16,8 @@
 # and never breaks the run. Stages get: ROOT, JAVA_HOME, BENCH_QUICK (0|1), BENCH_OUT (dir for logs),
 # BENCH_SERVER_CPU, BENCH_GEN_CPUS (taskset lists), BENCH_CP (classpath of backend/bench).
 #
-# Tunables (env): BENCH_ROOMS, BENCH_WINDOW, BENCH_RATE, BENCH_CONNECTIONS (comma steps), BENCH_DURATION,
-# BENCH_WARMUP, BENCH_SKIP_BUILD=1, BENCH_JFR=1 (JFR recording of our server's throughput run into BENCH_OUT),
+# Tunables (env): BENCH_ROOMS, BENCH_WINDOW, BENCH_RATE (comma list), BENCH_CONNECTIONS (comma steps), BENCH_ROUNDS,
+# BENCH_DURATION (per window), BENCH_WARMUP, BENCH_NICE, BENCH_SKIP_BUILD=1, BENCH_JFR=1 (JFR recording of our server's throughput run into BENCH_OUT),
 # QRING_BENCH_JAVA_OPTS (our server's JVM flags), BENCH_GEN_JAVA_OPTS, BENCH_ONLY=node|qring.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"; source "$ROOT/scripts/lib.sh"
@@ -36,10 +38,11 @@ say() { echo "[bench] $*" | tee -a "$OUT/bench.log" >&2; }
 
 # ---------------------------------------------------------------- workload (same for both servers)
 if [ $QUICK = 1 ]; then
-  D_WARMUP=2; D_DURATION=4; D_LWARMUP=1; D_LDURATION=4; D_CONNECTIONS=3000; D_RATE=5000
+  D_ROUNDS=1; D_WARMUP=2; D_DURATION=3; D_LWARMUP=1; D_LDURATION=3; D_CONNECTIONS=3000; D_RATE=5000
 else
-  D_WARMUP=5; D_DURATION=15; D_LWARMUP=5; D_LDURATION=15; D_CONNECTIONS=10000,20000; D_RATE=5000,20000
+  D_ROUNDS=3; D_WARMUP=5; D_DURATION=5; D_LWARMUP=3; D_LDURATION=5; D_CONNECTIONS=10000,20000; D_RATE=5000,20000
 fi
+ROUNDS="${BENCH_ROUNDS:-$D_ROUNDS}"   # measured windows per server and phase, alternating node/qring (A B B A ...)
 ROOMS="${BENCH_ROOMS:-250}"           # 2 clients per room
 WINDOW="${BENCH_WINDOW:-16}"          # messages in flight per client in the throughput phase
 RATE="${BENCH_RATE:-$D_RATE}"         # offered loads of the latency phase, msg/s over all clients (first = headline)
@@ -118,7 +121,7 @@ say "machine: $NCPU cpus ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | 
 say "java: $JAVA_V; node: $NODE_V; server on cpu $SERVER_CPU, generator on cpu $GEN_CPUS, autogroup nice $BENCH_NICE"
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 say "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews figures; run on a quiet machine)"
-say "workload: $ROOMS rooms x2 clients, window $WINDOW, warmup ${WARMUP}s, measure ${DURATION}s; latency at $RATE msg/s over $LATENCY_ROOMS rooms; idle steps $CONNECTIONS from $SOURCES source addresses"
+say "workload: $ROOMS rooms x2 clients, window $WINDOW, warmup ${WARMUP}s, $ROUNDS round(s) of ${DURATION}s per server; latency at $RATE msg/s over $LATENCY_ROOMS rooms; idle steps $CONNECTIONS from $SOURCES source addresses"
 say "our server JVM: $QRING_OPTS; generator JVM: $GEN_OPTS; results in $OUT"
 
 SERVER_PID=""
@@ -134,43 +137,50 @@ start_server() { # label port [extra java opts]
   if ! wait_port "$SERVER_PID" "$port"; then say "$label server did not start (see $OUT/server-$label.log)"; tail -5 "$OUT/server-$label.log" >&2; return 1; fi
 }
 
-run_gen() { # label port phases...
-  local label="$1" port="$2" phases="$3" rc=0
+run_gen() { # name phases generator-args...: runs the generator, appends its key=value lines to RESULTS
+  local name="$1" phases="$2" rc=0; shift 2
   # shellcheck disable=SC2086
-  "${PIN_GEN[@]}" java $GEN_OPTS -cp "$CP" dev.qring.bench.LoadGenerator --label "$label" --port "$port" \
-    --server-pid "$SERVER_PID" --phases "$phases" --rooms "$ROOMS" --window "$WINDOW" --warmup "$WARMUP" \
-    --duration "$DURATION" --rate "$RATE" --latency-rooms "$LATENCY_ROOMS" --latency-warmup "${BENCH_LATENCY_WARMUP:-$D_LWARMUP}" \
+  "${PIN_GEN[@]}" java $GEN_OPTS -cp "$CP" dev.qring.bench.LoadGenerator "$@" --phases "$phases" \
+    --rooms "$ROOMS" --window "$WINDOW" --rounds "$ROUNDS" --warmup "$WARMUP" --duration "$DURATION" \
+    --rate "$RATE" --latency-rooms "$LATENCY_ROOMS" --latency-warmup "${BENCH_LATENCY_WARMUP:-$D_LWARMUP}" \
     --latency-duration "${BENCH_LATENCY_DURATION:-$D_LDURATION}" --connections "$CONNECTIONS" --sources "$SOURCES" \
-    >"$OUT/gen-$label-$phases.out" 2> >(tee -a "$OUT/bench.log" >&2) &
+    >"$OUT/gen-$name.out" 2> >(tee -a "$OUT/bench.log" >&2) &
   local gpid=$!; PIDS+=("$gpid"); prioritize "$gpid"
   wait "$gpid" || rc=$?
-  grep -E '^[a-z0-9_]+=' "$OUT/gen-$label-$phases.out" >>"$RESULTS" || true
-  [ $rc = 0 ] || say "generator for $label ($phases) exited with $rc"
+  grep -E '^[a-z0-9_]+=' "$OUT/gen-$name.out" >>"$RESULTS" || true
+  [ $rc = 0 ] || say "generator $name exited with $rc"
   return 0
 }
 
-bench_server() { # label
-  local label="$1" port extra=""
-  port=$(free_port 31000)
-  say "== $label: throughput + latency (port $port)"
-  [ "$label" = qring ] && [ "${BENCH_JFR:-0}" = 1 ] && extra="-XX:StartFlightRecording=filename=$OUT/qring-throughput.jfr,settings=profile"
-  if start_server "$label" "$port" "$extra"; then
-    run_gen "$label" "$port" throughput,latency
-  fi
-  stop_pid "$SERVER_PID"
+case "${BENCH_ONLY:-both}" in
+  node) LABELS=(node) ;;
+  qring) LABELS=(qring) ;;
+  *) LABELS=(node qring) ;;
+esac
+
+# Throughput and latency: both servers run side by side on the server core (the idle one costs nothing) and the
+# generator drives them in alternating windows, so drifting background load hits both alike.
+say "== throughput + latency: ${LABELS[*]} side by side, $ROUNDS alternating round(s)"
+TARGETS=(); SERVER_PIDS=(); port=31000
+for label in "${LABELS[@]}"; do
+  port=$(free_port $((port + 1)))
+  extra=""; [ "$label" = qring ] && [ "${BENCH_JFR:-0}" = 1 ] && extra="-XX:StartFlightRecording=filename=$OUT/qring-throughput.jfr,settings=profile"
+  if start_server "$label" "$port" "$extra"; then TARGETS+=("$label:$port:$SERVER_PID"); SERVER_PIDS+=("$SERVER_PID"); fi
+done
+if [ ${#TARGETS[@]} -gt 0 ]; then
+  run_gen side-by-side throughput,latency --targets "$(IFS=,; echo "${TARGETS[*]}")"
+fi
+for p in "${SERVER_PIDS[@]}"; do stop_pid "$p"; done
+
+# Idle memory: one fresh server at a time, nothing else listening.
+for label in "${LABELS[@]}"; do
   port=$(free_port $((port + 1)))
   say "== $label: idle connections $CONNECTIONS (fresh server, port $port)"
   if start_server "$label" "$port"; then
-    run_gen "$label" "$port" idle
+    run_gen "idle-$label" idle --label "$label" --port "$port" --server-pid "$SERVER_PID"
   fi
   stop_pid "$SERVER_PID"
-}
-
-case "${BENCH_ONLY:-both}" in
-  node) bench_server node ;;
-  qring) bench_server qring ;;
-  *) bench_server node; bench_server qring ;;
-esac
+done
 
 # ---------------------------------------------------------------- extra stages (bench/stages/*.sh)
 STAGE_KEYS=()
@@ -220,6 +230,8 @@ PAIRS=(
   "gen_cpu_pct_qring=$(get gen_cpu_pct_qring)"
   "gen_cpu_pct_node=$(get gen_cpu_pct_node)"
   "throughput_per_core_ratio_vs_node=$(ratio "$PC_Q" "$PC_N")"
+  "throughput_rounds_qring=$(get throughput_rounds_qring)"
+  "throughput_rounds_node=$(get throughput_rounds_node)"
   "quick=$QUICK"
   "loadavg_start=$LOAD_START"
 )

@@ -67,16 +67,12 @@ public final class LoadGenerator {
     private static final String TEXT = "hello from the door, are you home? ring ring ring"; // ~50 bytes of chat text
 
     private final Map<String, String> opt;
-    private final String label;
-    private final String host;
-    private final int port;
-    private final long serverPid;
+    private final List<Target> targets = new ArrayList<>();
     private final long epoch = System.nanoTime();
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
-    private final URI wsUri;
 
-    // Counters: written on the event loop, read by the main thread.
+    // Counters: written on the event loop, read by the main thread. Only one target is driven at a time.
     final AtomicLong delivered = new AtomicLong();
     final AtomicLong acked = new AtomicLong();
     final AtomicLong sent = new AtomicLong();
@@ -86,17 +82,40 @@ public final class LoadGenerator {
     final Recorder perSecond = new Recorder(3_600_000_000_000L, 2); // --timeline true: per-second latency lines on stderr
     volatile boolean recordLatency;
     final boolean timeline;
-    volatile boolean closedLoop; // throughput phase: send the next message when an ack arrives
     private final Map<String, String> results = new LinkedHashMap<>();
+
+    /** A server under test. {@code closedLoop}: its clients send the next message when an ack arrives. */
+    static final class Target {
+        final String label;
+        final String host;
+        final int port;
+        final long pid;
+        final URI wsUri;
+        volatile boolean closedLoop;
+
+        Target(String label, String host, int port, long pid) {
+            this.label = label;
+            this.host = host;
+            this.port = port;
+            this.pid = pid;
+            this.wsUri = URI.create("ws://" + host + ":" + port + "/socket.io/?EIO=4&transport=websocket");
+        }
+    }
 
     LoadGenerator(Map<String, String> opt) {
         this.opt = opt;
-        this.label = opt.getOrDefault("label", "server");
-        this.host = opt.getOrDefault("host", "127.0.0.1");
-        this.port = Integer.parseInt(opt.getOrDefault("port", "3100"));
-        this.serverPid = Long.parseLong(opt.getOrDefault("server-pid", "0"));
+        String host = opt.getOrDefault("host", "127.0.0.1");
+        // --targets label:port:pid,label:port:pid (driven in alternation) or --label/--port/--server-pid (one server).
+        if (opt.containsKey("targets")) {
+            for (String t : opt.get("targets").split(",")) {
+                String[] f = t.trim().split(":");
+                targets.add(new Target(f[0], host, Integer.parseInt(f[1]), f.length > 2 ? Long.parseLong(f[2]) : 0));
+            }
+        } else {
+            targets.add(new Target(opt.getOrDefault("label", "server"), host, Integer.parseInt(opt.getOrDefault("port", "3100")),
+                    Long.parseLong(opt.getOrDefault("server-pid", "0"))));
+        }
         this.timeline = Boolean.parseBoolean(opt.getOrDefault("timeline", "false"));
-        this.wsUri = URI.create("ws://" + host + ":" + port + "/socket.io/?EIO=4&transport=websocket");
         // One event loop: the generator is pinned to one core, a second thread would only add context switches.
         this.group = new MultiThreadIoEventLoopGroup(Integer.parseInt(opt.getOrDefault("threads", "1")), NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -104,12 +123,12 @@ public final class LoadGenerator {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
     }
 
-    private ChannelInitializer<SocketChannel> initializer(Client client) {
+    private static ChannelInitializer<SocketChannel> initializer(Client client) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 // No UTF-8 validation of server frames: it is the generator's largest Java-side cost and the servers are trusted here.
-                var config = WebSocketClientProtocolConfig.newBuilder().webSocketUri(wsUri).version(WebSocketVersion.V13)
+                var config = WebSocketClientProtocolConfig.newBuilder().webSocketUri(client.target.wsUri).version(WebSocketVersion.V13)
                         .maxFramePayloadLength(1 << 20).withUTF8Validator(false).handleCloseFrames(true).dropPongFrames(true).build();
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
                         new WebSocketClientProtocolHandler(config), client);
@@ -148,13 +167,59 @@ public final class LoadGenerator {
 
     // ------------------------------------------------------------------ phases
 
+    /** Result of one measured window on one target. */
+    private record Window(double rate, double acksPerSec, long[] genCpu, long[] serverCpu, double secs, Histogram latency) {
+        String genPct() { return cpuPct(genCpu, secs); }
+        String serverPct() { return cpuPct(serverCpu, secs); }
+    }
+
+    /** Round r drives the targets in order on even rounds and in reverse on odd ones (A B B A ...): same exposure to drift. */
+    private List<Target> order(int round) {
+        List<Target> o = new ArrayList<>(targets);
+        if (round % 2 == 1) java.util.Collections.reverse(o);
+        return o;
+    }
+
     void throughput() throws Exception {
-        int rooms = intOpt("rooms", 500);
-        int window = intOpt("window", 8);
-        double warmup = dblOpt("warmup", 5), duration = dblOpt("duration", 10);
-        List<Client> clients = connectRooms(rooms, 0);
-        log("throughput: " + clients.size() + " clients, window " + window + " per client, warmup " + warmup + " s, measure " + duration + " s");
-        closedLoop = true;
+        int rooms = intOpt("rooms", 250);
+        int window = intOpt("window", 16);
+        int rounds = intOpt("rounds", 1);
+        double warmup = dblOpt("warmup", 5), settle = dblOpt("settle", 2), duration = dblOpt("duration", 10);
+        Map<Target, List<Client>> clients = new LinkedHashMap<>();
+        for (Target t : targets) clients.put(t, connectRooms(t, rooms, 0, 1));
+        log("throughput: " + rooms * 2 + " clients per server, window " + window + " per client, " + rounds + " round(s) of "
+                + duration + " s per server, warmup " + warmup + " s (then " + settle + " s before each later round)");
+        Map<Target, List<Window>> windows = new LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            for (Target t : order(r)) {
+                Window w = closedLoopWindow(t, clients.get(t), window, r == 0 ? warmup : settle, duration);
+                windows.computeIfAbsent(t, k -> new ArrayList<>()).add(w);
+                log(String.format(Locale.ROOT, "throughput %s round %d: %.0f msg/s delivered, %.0f acks/s, p50 %s ms p99 %s ms, server CPU %s%%, generator CPU %s%%",
+                        t.label, r + 1, w.rate, w.acksPerSec, ms(w.latency.getValueAtPercentile(50)), ms(w.latency.getValueAtPercentile(99)),
+                        w.serverPct(), w.genPct()));
+            }
+        }
+        for (Target t : targets) {
+            List<Window> ws = new ArrayList<>(windows.get(t));
+            ws.sort(java.util.Comparator.comparingDouble(Window::rate));
+            Window median = ws.get(ws.size() / 2);
+            Histogram all = new Histogram(3);
+            for (Window w : ws) all.add(w.latency);
+            put("throughput_msgs_per_s", t, fmt0(median.rate));
+            put("throughput_rounds", t, String.join("/", windows.get(t).stream().map(w -> fmt0(w.rate)).toList()));
+            put("throughput_p50_ms", t, ms(all.getValueAtPercentile(50)));
+            put("throughput_p99_ms", t, ms(all.getValueAtPercentile(99)));
+            put("gen_cpu_pct", t, median.genPct());
+            put("server_cpu_pct", t, median.serverPct());
+            log(String.format(Locale.ROOT, "throughput %s: median %.0f msg/s over %d round(s) (%s), server CPU %s%%, generator CPU %s%%",
+                    t.label, median.rate, ws.size(), results.get("throughput_rounds_" + t.label), median.serverPct(), median.genPct()));
+        }
+        for (List<Client> cs : clients.values()) closeAll(cs);
+    }
+
+    /** Closed loop on one target: {@code window} messages in flight per client, a new one on each ack. */
+    private Window closedLoopWindow(Target t, List<Client> clients, int window, double warmup, double duration) throws Exception {
+        t.closedLoop = true;
         recordLatency = true;
         group.next().execute(() -> {
             long ts = now();
@@ -166,41 +231,72 @@ public final class LoadGenerator {
         sleep(warmup);
         latency.getIntervalHistogram(); // drop warm-up samples
         long d0 = delivered.get(), a0 = acked.get(), t0 = System.nanoTime();
-        long[] g0 = cpuTicks("self"), s0 = cpuTicks(String.valueOf(serverPid));
+        long[] g0 = cpuTicks("self"), s0 = cpuTicks(String.valueOf(t.pid));
         sleep(duration);
         long d1 = delivered.get(), a1 = acked.get(), t1 = System.nanoTime();
-        long[] g1 = cpuTicks("self"), s1 = cpuTicks(String.valueOf(serverPid));
+        long[] g1 = cpuTicks("self"), s1 = cpuTicks(String.valueOf(t.pid));
         Histogram h = latency.getIntervalHistogram();
-        closedLoop = false;
+        t.closedLoop = false;
         recordLatency = false;
+        drain();
         double secs = (t1 - t0) / 1e9;
-        double rate = (d1 - d0) / secs;
-        put("throughput_msgs_per_s", fmt0(rate));
-        put("throughput_acks_per_s", fmt0((a1 - a0) / secs));
-        put("throughput_p50_ms", ms(h.getValueAtPercentile(50)));
-        put("throughput_p99_ms", ms(h.getValueAtPercentile(99)));
-        put("gen_cpu_pct", cpuPct(g0, g1, secs));
-        put("server_cpu_pct", cpuPct(s0, s1, secs));
-        log(String.format(Locale.ROOT, "throughput: %.0f msg/s delivered, %.0f acks/s, p50 %s ms p99 %s ms at saturation, generator CPU %s%%, server CPU %s%%",
-                rate, (a1 - a0) / secs, ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), cpuPct(g0, g1, secs), cpuPct(s0, s1, secs)));
-        drain(clients);
-        closeAll(clients);
+        return new Window((d1 - d0) / secs, (a1 - a0) / secs, delta(g0, g1), delta(s0, s1), secs, h);
     }
 
     void latency() throws Exception {
-        int rooms = intOpt("latency-rooms", intOpt("rooms", 500));
-        double warmup = dblOpt("latency-warmup", 3), duration = dblOpt("latency-duration", dblOpt("duration", 10));
-        List<Client> clients = connectRooms(rooms, 1_000_000);
+        int rooms = intOpt("latency-rooms", 500);
+        int rounds = intOpt("rounds", 1);
+        double warmup = dblOpt("latency-warmup", 3), settle = dblOpt("latency-settle", 1), duration = dblOpt("latency-duration", 10);
+        Map<Target, List<Client>> clients = new LinkedHashMap<>();
+        for (Target t : targets) clients.put(t, connectRooms(t, rooms, 1_000_000, 1));
         String[] rates = opt.getOrDefault("rate", "5000").split(",");
-        for (int r = 0; r < rates.length; r++) {
-            pacedRun(clients, Double.parseDouble(rates[r].trim()), warmup, duration, r == 0);
+        for (int i = 0; i < rates.length; i++) {
+            double rate = Double.parseDouble(rates[i].trim());
+            Map<Target, List<Window>> windows = new LinkedHashMap<>();
+            for (int r = 0; r < rounds; r++) {
+                for (Target t : order(r)) {
+                    Window w = pacedWindow(t, clients.get(t), rate, r == 0 ? warmup : settle, duration);
+                    windows.computeIfAbsent(t, k -> new ArrayList<>()).add(w);
+                    log(String.format(Locale.ROOT, "latency %s at %.0f msg/s round %d: p50 %s ms, p99 %s ms, max %s ms, server CPU %s%%, generator CPU %s%%",
+                            t.label, rate, r + 1, ms(w.latency.getValueAtPercentile(50)), ms(w.latency.getValueAtPercentile(99)),
+                            ms(w.latency.getMaxValue()), w.serverPct(), w.genPct()));
+                }
+            }
+            for (Target t : targets) {
+                Histogram all = new Histogram(3);
+                double delivered = 0, secs = 0;
+                long[] gen = {0}, srv = {0};
+                for (Window w : windows.get(t)) {
+                    all.add(w.latency);
+                    delivered += w.rate * w.secs;
+                    secs += w.secs;
+                    gen[0] += w.genCpu == null ? 0 : w.genCpu[0];
+                    srv[0] += w.serverCpu == null ? 0 : w.serverCpu[0];
+                }
+                String at = "_at_" + fmt0(rate);
+                String p50 = ms(all.getValueAtPercentile(50)), p99 = ms(all.getValueAtPercentile(99));
+                if (i == 0) {
+                    put("offered_load_msgs_per_s", t, fmt0(rate));
+                    put("p50_ms", t, p50);
+                    put("p99_ms", t, p99);
+                    put("p999_ms", t, ms(all.getValueAtPercentile(99.9)));
+                    put("max_ms", t, ms(all.getMaxValue()));
+                }
+                put("p50_ms" + at, t, p50);
+                put("p99_ms" + at, t, p99);
+                put("delivered_per_s" + at, t, fmt0(delivered / secs));
+                put("gen_cpu_pct" + at, t, cpuPct(gen, secs));
+                put("server_cpu_pct" + at, t, cpuPct(srv, secs));
+                log(String.format(Locale.ROOT, "latency %s at %.0f msg/s: p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms (%d samples, %.0f delivered/s), server CPU %s%%, generator CPU %s%%",
+                        t.label, rate, p50, p99, ms(all.getValueAtPercentile(99.9)), ms(all.getMaxValue()), all.getTotalCount(),
+                        delivered / secs, cpuPct(srv, secs), cpuPct(gen, secs)));
+            }
         }
-        closeAll(clients);
+        for (List<Client> cs : clients.values()) closeAll(cs);
     }
 
-    /** One open-loop run at {@code rate}; the first (headline) rate writes p50_ms/p99_ms, every rate p50_ms_at_RATE etc. */
-    private void pacedRun(List<Client> clients, double rate, double warmup, double duration, boolean headline) throws Exception {
-        log("latency: " + clients.size() + " clients, offered " + fmt0(rate) + " msg/s, warmup " + warmup + " s, measure " + duration + " s");
+    /** Open loop on one target at {@code rate} msg/s spread round-robin over its clients. */
+    private Window pacedWindow(Target t, List<Client> clients, double rate, double warmup, double duration) throws Exception {
         recordLatency = true;
         var loop = group.next();
         long start = System.nanoTime();
@@ -219,13 +315,13 @@ public final class LoadGenerator {
                 d0 = delivered.get();
                 t0 = now;
                 g0 = cpuTicks("self");
-                s0 = cpuTicks(String.valueOf(serverPid));
+                s0 = cpuTicks(String.valueOf(t.pid));
                 measuring = true;
             }
             if (timeline && now >= nextTick) {
                 nextTick += 1_000_000_000L;
                 Histogram sec = perSecond.getIntervalHistogram();
-                log(String.format(Locale.ROOT, "  t=%.0fs n=%d p50=%s p99=%s max=%s ms", (now - start) / 1e9, sec.getTotalCount(),
+                log(String.format(Locale.ROOT, "  %s t=%.0fs n=%d p50=%s p99=%s max=%s ms", t.label, (now - start) / 1e9, sec.getTotalCount(),
                         ms(sec.getValueAtPercentile(50)), ms(sec.getValueAtPercentile(99)), ms(sec.getMaxValue())));
             }
             long due = (long) ((now - start) / 1e9 * rate);
@@ -243,79 +339,60 @@ public final class LoadGenerator {
             TimeUnit.MICROSECONDS.sleep(500);
         }
         long t1 = System.nanoTime();
-        long[] g1 = cpuTicks("self"), s1 = cpuTicks(String.valueOf(serverPid));
+        long[] g1 = cpuTicks("self"), s1 = cpuTicks(String.valueOf(t.pid));
         long deliveredInWindow = delivered.get() - d0;
-        drain(clients);
+        drain();
         recordLatency = false;
         Histogram h = latency.getIntervalHistogram();
         double secs = (t1 - t0) / 1e9;
-        String at = "_at_" + fmt0(rate);
-        String p50 = ms(h.getValueAtPercentile(50)), p99 = ms(h.getValueAtPercentile(99));
-        if (headline) {
-            put("offered_load_msgs_per_s", fmt0(rate));
-            put("p50_ms", p50);
-            put("p99_ms", p99);
-            put("p999_ms", ms(h.getValueAtPercentile(99.9)));
-            put("max_ms", ms(h.getMaxValue()));
-        }
-        put("p50_ms" + at, p50);
-        put("p99_ms" + at, p99);
-        put("delivered_per_s" + at, fmt0(deliveredInWindow / secs));
-        put("gen_cpu_pct" + at, cpuPct(g0, g1, secs));
-        put("server_cpu_pct" + at, cpuPct(s0, s1, secs));
-        log(String.format(Locale.ROOT, "latency at %.0f msg/s: p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms (%d samples, %.0f delivered/s), server CPU %s%%, generator CPU %s%%",
-                rate, p50, p99, ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount(), deliveredInWindow / secs,
-                cpuPct(s0, s1, secs), cpuPct(g0, g1, secs)));
+        return new Window(deliveredInWindow / secs, 0, delta(g0, g1), delta(s0, s1), secs, h);
     }
 
     void idle() throws Exception {
-        if (serverPid <= 0) throw new IllegalArgumentException("idle phase needs --server-pid");
+        Target t = targets.getFirst();
+        if (t.pid <= 0) throw new IllegalArgumentException("idle phase needs --server-pid");
         int sources = intOpt("sources", 8);
         List<Integer> steps = new ArrayList<>();
         for (String s : opt.getOrDefault("connections", "10000").split(",")) steps.add(Integer.parseInt(s.trim()));
         // Warm-up: open and close a batch first, so the baseline already includes warmed code, caches and
         // touched young-generation pages; the delta then measures what connections retain.
-        List<Client> warm = connectRooms(Math.max(1, Math.min(500, steps.getFirst() / 10)), 2_000_000, sources);
+        List<Client> warm = connectRooms(t, Math.max(1, Math.min(500, steps.getFirst() / 10)), 2_000_000, sources);
         closeAll(warm);
         sleep(2);
-        var base = gcAndRss();
-        log("idle: baseline RSS " + base.rssKb + " kB, heap used " + base.heapUsed / 1024 + " kB");
+        var base = gcAndRss(t);
+        log("idle " + t.label + ": baseline RSS " + base.rssKb + " kB, heap used " + base.heapUsed / 1024 + " kB");
         List<Client> open = new ArrayList<>();
         int roomBase = 3_000_000;
         for (int step : steps) {
             int more = (step - open.size()) / 2;
             if (more <= 0) continue;
-            long t = System.nanoTime();
-            List<Client> added = connectRooms(more, roomBase, sources);
+            long t0 = System.nanoTime();
+            List<Client> added = connectRooms(t, more, roomBase, sources);
             roomBase += more;
             open.addAll(added);
-            log("idle: " + open.size() + " connections open (" + fmt0(added.size() / ((System.nanoTime() - t) / 1e9)) + " conn/s)");
+            log("idle " + t.label + ": " + open.size() + " connections open (" + fmt0(added.size() / ((System.nanoTime() - t0) / 1e9)) + " conn/s)");
             sleep(2);
-            var now = gcAndRss();
+            var now = gcAndRss(t);
             double kbPerConn = (now.rssKb - base.rssKb) / (double) open.size();
             double heapKbPerConn = (now.heapUsed - base.heapUsed) / 1024.0 / open.size();
             String suffix = "_" + open.size();
-            put("idle_conn_kb" + suffix, fmt1(kbPerConn));
-            put("idle_conn_heap_kb" + suffix, fmt1(heapKbPerConn));
-            put("idle_rss_mb" + suffix, fmt1(now.rssKb / 1024.0));
-            put("idle_conn_kb", fmt1(kbPerConn));
-            put("idle_conn_heap_kb", fmt1(heapKbPerConn));
-            put("connections", String.valueOf(open.size()));
-            log(String.format(Locale.ROOT, "idle: %d connections: RSS %d kB (+%d kB) = %.1f kB/conn; heap used +%.1f kB/conn",
-                    open.size(), now.rssKb, now.rssKb - base.rssKb, kbPerConn, heapKbPerConn));
+            put("idle_conn_kb" + suffix, t, fmt1(kbPerConn));
+            put("idle_conn_heap_kb" + suffix, t, fmt1(heapKbPerConn));
+            put("idle_rss_mb" + suffix, t, fmt1(now.rssKb / 1024.0));
+            put("idle_conn_kb", t, fmt1(kbPerConn));
+            put("idle_conn_heap_kb", t, fmt1(heapKbPerConn));
+            put("connections", t, String.valueOf(open.size()));
+            log(String.format(Locale.ROOT, "idle %s: %d connections: RSS %d kB (+%d kB) = %.1f kB/conn; heap used +%.1f kB/conn",
+                    t.label, open.size(), now.rssKb, now.rssKb - base.rssKb, kbPerConn, heapKbPerConn));
         }
-        put("connect_failures", String.valueOf(connectFailures.get()));
+        put("connect_failures", t, String.valueOf(connectFailures.get()));
         closeAll(open);
     }
 
     // ------------------------------------------------------------------ connections
 
-    private List<Client> connectRooms(int rooms, int roomBase) throws Exception {
-        return connectRooms(rooms, roomBase, 1);
-    }
-
     /** Opens 2 clients per room (visitor, homeowner), each connected to /bench and joined; returns when all are joined. */
-    private List<Client> connectRooms(int rooms, int roomBase, int sources) throws Exception {
+    private List<Client> connectRooms(Target target, int rooms, int roomBase, int sources) throws Exception {
         int n = rooms * 2;
         var ready = new CountDownLatch(n);
         var pending = new Semaphore(intOpt("connect-concurrency", 256));
@@ -323,12 +400,13 @@ public final class LoadGenerator {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(intOpt("connect-timeout", 120));
         for (int i = 0; i < n; i++) {
             if (!pending.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) throw new IOException("connect timed out");
-            var c = new Client(this, "r" + (roomBase + i / 2), (i & 1) == 0 ? "v" : "h", ready, pending);
+            var c = new Client(this, target, "r" + (roomBase + i / 2), (i & 1) == 0 ? "v" : "h", ready, pending);
             clients.add(c);
             InetSocketAddress local = sources <= 1 ? null : new InetSocketAddress("127.0.0." + (2 + i % sources), 0);
             // The client handler goes in through the initializer so it always sits after the websocket handlers.
             var b = bootstrap.clone().handler(initializer(c));
-            var f = local == null ? b.connect(host, port) : b.connect(new InetSocketAddress(host, port), local);
+            var remote = new InetSocketAddress(target.host, target.port);
+            var f = local == null ? b.connect(remote) : b.connect(remote, local);
             c.channel = f.channel();
             f.addListener(r -> { if (!r.isSuccess()) c.fail("connect: " + r.cause()); });
         }
@@ -340,7 +418,7 @@ public final class LoadGenerator {
     }
 
     /** Waits (bounded) until every message sent was acknowledged and delivered, so the next phase starts quiet. */
-    private void drain(List<Client> clients) throws InterruptedException {
+    private void drain() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline && (acked.get() < sent.get() || delivered.get() < sent.get())) Thread.sleep(20);
         if (acked.get() < sent.get()) log("drain: " + (sent.get() - acked.get()) + " acks missing after 10 s");
@@ -371,20 +449,20 @@ public final class LoadGenerator {
 
     private record Mem(long rssKb, long heapUsed) {}
 
-    private Mem gcAndRss() throws Exception {
+    private Mem gcAndRss(Target t) throws Exception {
         long heapUsed = -1;
         // HTTP/1.1 only: an h2c upgrade header would be taken by the Node server as a websocket upgrade attempt.
         try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            var res = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/bench/gc")).timeout(Duration.ofSeconds(60)).build(),
+            var res = http.send(HttpRequest.newBuilder(URI.create("http://" + t.host + ":" + t.port + "/bench/gc")).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             var m = java.util.regex.Pattern.compile("\"heapUsed\":(\\d+)").matcher(res.body());
             if (m.find()) heapUsed = Long.parseLong(m.group(1));
         }
         Thread.sleep(500);
-        for (String line : Files.readAllLines(Path.of("/proc/" + serverPid + "/status"))) {
+        for (String line : Files.readAllLines(Path.of("/proc/" + t.pid + "/status"))) {
             if (line.startsWith("VmRSS:")) return new Mem(Long.parseLong(line.replaceAll("[^0-9]", "")), heapUsed);
         }
-        throw new IOException("no VmRSS for pid " + serverPid);
+        throw new IOException("no VmRSS for pid " + t.pid);
     }
 
     /** utime+stime in clock ticks (USER_HZ, 100/s) of a process, or null if unreadable. */
@@ -398,13 +476,17 @@ public final class LoadGenerator {
         }
     }
 
-    private static String cpuPct(long[] a, long[] b, double secs) {
-        if (a == null || b == null) return "n/a";
-        return fmt0((b[0] - a[0]) / 100.0 / secs * 100);
+    private static long[] delta(long[] a, long[] b) {
+        return a == null || b == null ? null : new long[] {b[0] - a[0]};
     }
 
-    private void put(String key, String value) {
-        results.put(key + "_" + label, value);
+    private static String cpuPct(long[] ticks, double secs) {
+        if (ticks == null || secs <= 0) return "n/a";
+        return fmt0(ticks[0] / 100.0 / secs * 100);
+    }
+
+    private void put(String key, Target t, String value) {
+        results.put(key + "_" + t.label, value);
     }
 
     private int intOpt(String k, int d) { return Integer.parseInt(opt.getOrDefault(k, String.valueOf(d))); }
@@ -422,6 +504,7 @@ public final class LoadGenerator {
         static final int CONNECTING = 0, OPEN = 1, JOINING = 2, JOINED = 3, FAILED = 4;
         private static final byte[] PONG = "3".getBytes(StandardCharsets.US_ASCII);
         private final LoadGenerator gen;
+        final Target target;
         private final String room;
         private final byte[] msgHead;     // 42/bench,
         private final byte[] msgBody;     // ["msg",{"from":"v","text":"...","ts":
@@ -434,8 +517,9 @@ public final class LoadGenerator {
         private int nextAckId = 1;
         private boolean needsFlush;
 
-        Client(LoadGenerator gen, String room, String from, CountDownLatch ready, Semaphore pending) {
+        Client(LoadGenerator gen, Target target, String room, String from, CountDownLatch ready, Semaphore pending) {
             this.gen = gen;
+            this.target = target;
             this.room = room;
             this.ready = ready;
             this.pending = pending;
@@ -489,7 +573,7 @@ public final class LoadGenerator {
                         ready.countDown();
                     } else {
                         gen.acked.incrementAndGet();
-                        if (gen.closedLoop) send(gen.now());
+                        if (target.closedLoop) send(gen.now());
                     }
                 }
                 case '2' -> gen.onDelivered(parseTs(b, i));
