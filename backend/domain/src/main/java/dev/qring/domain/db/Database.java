@@ -75,7 +75,7 @@ public final class Database implements AutoCloseable {
                 throw new IllegalStateException("cannot create QRING_DATA_DIR " + dir + ": " + e.getMessage(), e);
             }
             cfg.setJdbcUrl("jdbc:h2:file:" + dir.resolve("qring") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
-                    + ";DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE");
+                    + ";DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=3000");
             cfg.setUsername("qring");
             cfg.setPassword("");
         }
@@ -144,7 +144,8 @@ public final class Database implements AutoCloseable {
             log.warn("database unavailable: {}", e.toString());
             return new DomainException(ErrorCode.UNAVAILABLE, "database unavailable", e);
         }
-        log.error("database error", e);
+        if (isUniqueViolation(e)) log.debug("unique violation (callers handle races): {}", e.toString());
+        else log.error("database error", e);
         return new DomainException(ErrorCode.UNAVAILABLE, "database error", e);
     }
 
