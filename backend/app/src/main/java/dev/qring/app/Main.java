@@ -30,9 +30,9 @@ public final class Main {
         QRingServer server;
         try {
             server = QRingServer.start(config);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(Main.class).debug("startup failed", e);
             System.err.println("qring: cannot start: " + e.getMessage());
-            org.slf4j.LoggerFactory.getLogger(Main.class).error("startup failed", e);
             System.exit(1);
             return;
         }

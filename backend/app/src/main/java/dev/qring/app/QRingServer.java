@@ -69,9 +69,14 @@ public final class QRingServer implements AutoCloseable {
         try {
             s.startAll();
             return s;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {   // Netty rethrows bind failures (checked) unchecked: catch everything
             s.close();
-            throw e;
+            if (e instanceof java.net.BindException) {
+                throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.httpPort()
+                        + " (" + e.getMessage() + "); set QRING_HTTP_PORT to a free port", e);
+            }
+            if (e instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
