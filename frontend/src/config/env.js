@@ -46,6 +46,9 @@ function readRelayFlag() {
   }
 }
 
+// Remember a ?relay=1 / ?relay=0 from the URL the app was opened with (the SPA changes the URL later).
+readRelayFlag();
+
 const buildRelayOnly = String(import.meta.env.VITE_WEBRTC_RELAY_ONLY || '').toLowerCase() === 'true';
 
 export const env = {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,6 @@ class BrowserE2ETest {
 
     @Test
     @Order(1)
-    @Disabled("waiting for the server to deliver `ring` on /realtime/dashboard (not yet in a buildable commit)")
     void visitorRingsHomeownerAcceptsChatReachesReadThenRelayOnlyVideoCall() throws Exception {
         JsonNode r = runScript("chat-and-call.mjs", Map.of("QRING_CALL", "1"));
         assertThat(r.path("visitorBodies")).hasSize(2);
@@ -83,7 +81,6 @@ class BrowserE2ETest {
 
     @Test
     @Order(3)
-    @Disabled("waiting for the server to deliver `ring` on /realtime/dashboard (not yet in a buildable commit)")
     void databaseOutageShowsNotSavedThenRetrySavesExactlyOnce() throws Exception {
         JsonNode r = runScript("db-outage.mjs", Map.of());
         assertThat(r.path("homeCount").asInt()).isEqualTo(1);
@@ -94,7 +91,6 @@ class BrowserE2ETest {
 
     @Test
     @Order(4)
-    @Disabled("waiting for the server to deliver `ring` on /realtime/dashboard (not yet in a buildable commit)")
     void homeownerReconnectGetsAllMissedMessagesOnceInOrder() throws Exception {
         JsonNode r = runScript("reconnect.mjs", Map.of());
         assertThat(r.path("homeBodies").toString())

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.TestInstance;
  * The server issues {@code turn:...?transport=udp} and {@code turns:...:5349} (the seed's list); the visitor's call
  * must connect over TLS with no user action. Every process is stopped by pid, then the namespaces are deleted.
  */
-@Disabled("waiting for the server to deliver `ring` and the call handlers (not yet in a buildable commit)")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UdpBlockedFailoverE2ETest {
     static final Path JS = TestPaths.repoRoot().resolve("backend/e2e/src/test/js");
