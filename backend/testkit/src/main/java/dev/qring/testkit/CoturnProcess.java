@@ -100,12 +100,15 @@ public final class CoturnProcess implements AutoCloseable {
     public String realm() { return realm; }
 
     /** {@code turn:HOST:PORT?transport=udp|tcp}. */
-    public String turnUrl(String transport) { return "turn:" + host + ":" + port + "?transport=" + transport; }
+    public String turnUrl(String transport) { return "turn:" + urlHost() + ":" + port + "?transport=" + transport; }
 
     /** {@code turns:HOST:TLSPORT?transport=tcp}. */
-    public String turnsUrl() { return "turns:" + host + ":" + tlsPort + "?transport=tcp"; }
+    public String turnsUrl() { return "turns:" + urlHost() + ":" + tlsPort + "?transport=tcp"; }
 
-    public String stunUrl() { return "stun:" + host + ":" + port; }
+    public String stunUrl() { return "stun:" + urlHost() + ":" + port; }
+
+    /** The host as it appears in a URL: IPv6 addresses in brackets. */
+    private String urlHost() { return host.contains(":") ? "[" + host + "]" : host; }
 
     public Path certificate() { return certificate; }
 

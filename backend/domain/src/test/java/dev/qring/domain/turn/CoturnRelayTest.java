@@ -195,6 +195,7 @@ class CoturnRelayTest {
                         "100.64.0.1", "0.0.0.1", "224.0.0.1", "198.18.0.1")) {
                     TurnProbe.Response r = probe.createPermission(peerIp);
                     assertThat(r.code()).as("CreatePermission %s: %s", peerIp, r).isEqualTo(403);
+                    assertThat(r.reason()).isEqualTo("Forbidden IP");
                 }
             }
             // uclient sees the same refusal (ChannelBind 403) and relays nothing
@@ -207,6 +208,35 @@ class CoturnRelayTest {
         }
         // Control: the same template with only the test-only loopback allowance relays to 127.0.0.1 (see the UDP test),
         // so the 403 above comes from the template's rules.
+    }
+
+    @Test
+    void templatePeerRulesRefuseIpv6InternalAndIpv4MappedPeers() throws Exception {
+        // Same template on the IPv6 loopback: an IPv6 relay must not become a way around the IPv4 rules.
+        try (CoturnProcess strict = CoturnProcess.builder().secret(NEW_SECRET).listenIp("::1").start()) {
+            IceServer t = issuer(strict, NEW_SECRET, null).issue("x").iceServers().get(1);
+            try (TurnProbe probe = TurnProbe.connect(TurnProbe.Transport.UDP, "::1", strict.port(), t.username(), t.credential(), null)) {
+                TurnProbe.Response alloc = probe.allocate(true);
+                assertThat(alloc.ok()).as("IPv6 allocate: %s", alloc).isTrue();
+                assertThat(alloc.relayed().getAddress().getAddress()).hasSize(16);
+                for (String peerIp : List.of("::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254",
+                        "fe80::1", "fd00::1", "64:ff9b::a00:1", "2002:a00:1::1", "ff02::1")) {
+                    TurnProbe.Response r = probe.createPermission(peerIp);
+                    assertThat(r.code()).as("CreatePermission %s: %s", peerIp, r).isEqualTo(403);
+                }
+            }
+        }
+    }
+
+    @Test
+    void spkiPinMatchesOpenssl() {
+        // Chromium's --ignore-certificate-errors-spki-list value for the test certificate (used by the browser tests)
+        String cmd = "openssl x509 -in '" + turn.certificate() + "' -pubkey -noout | openssl pkey -pubin -outform der"
+                + " | openssl dgst -sha256 -binary | base64";
+        try (ManagedProcess p = ManagedProcess.start("spki", List.of("bash", "-c", cmd))) {
+            assertThat(p.waitFor(Duration.ofSeconds(10))).isZero();
+            assertThat(p.logText().strip()).isEqualTo(turn.spkiSha256());
+        }
     }
 
     static void sleep(long ms) {

@@ -88,35 +88,56 @@ final class TurnProbe implements AutoCloseable {
         return stream instanceof SSLSocket ssl ? ssl.getSession().getProtocol() : null;
     }
 
-    /** Allocate a UDP relay (the first, unauthenticated attempt collects realm and nonce, as browsers do). */
+    /** Allocate an IPv4 UDP relay (the first, unauthenticated attempt collects realm and nonce, as browsers do). */
     Response allocate() throws IOException {
+        return allocate(false);
+    }
+
+    /** Allocate a UDP relay; {@code ipv6} asks for an IPv6 relay address (REQUESTED-ADDRESS-FAMILY, RFC 6156). */
+    Response allocate(boolean ipv6) throws IOException {
         byte[] transportAttr = {17, 0, 0, 0}; // REQUESTED-TRANSPORT: UDP
-        Response first = request(0x0003, false, attr(0x0019, transportAttr));
+        byte[] family = {(byte) (ipv6 ? 2 : 1), 0, 0, 0};
+        Response first = request(0x0003, false, tx -> new byte[][] {attr(0x0019, transportAttr), attr(0x0017, family)});
         if (first.code() != 401 || realm == null) return first;
-        return request(0x0003, true, attr(0x0019, transportAttr), attr(0x000D, ByteBuffer.allocate(4).putInt(600).array()));
+        return request(0x0003, true, tx -> new byte[][] {attr(0x0019, transportAttr), attr(0x0017, family),
+                attr(0x000D, ByteBuffer.allocate(4).putInt(600).array())});
     }
 
     /** Refresh the allocation (lifetime 600 s), authenticated with the same username. */
     Response refresh() throws IOException {
-        return request(0x0004, true, attr(0x000D, ByteBuffer.allocate(4).putInt(600).array()));
+        return request(0x0004, true, tx -> new byte[][] {attr(0x000D, ByteBuffer.allocate(4).putInt(600).array())});
     }
 
-    /** CreatePermission for a peer address: coturn answers 403 for a peer its policy denies. */
+    /** CreatePermission for a peer address (IPv4 or IPv6): coturn answers 403 for a peer its policy denies. */
     Response createPermission(String peerIp) throws IOException {
         byte[] ip = InetAddress.getByName(peerIp).getAddress();
-        ByteBuffer v = ByteBuffer.allocate(8);
-        v.put((byte) 0).put((byte) 1).putShort((short) (0 ^ (MAGIC >>> 16)));
-        byte[] cookie = ByteBuffer.allocate(4).putInt(MAGIC).array();
-        for (int i = 0; i < 4; i++) v.put((byte) (ip[i] ^ cookie[i]));
-        return request(0x0008, true, attr(0x0012, v.array()));
+        if (ip.length == 4 && peerIp.contains(":")) {
+            // Java turns an IPv4-mapped IPv6 literal (::ffff:a.b.c.d) into an IPv4 address; keep it IPv6 on the wire.
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(ip, 0, mapped, 12, 4);
+            ip = mapped;
+        }
+        byte[] peer = ip;
+        return request(0x0008, true, tx -> {
+            // XOR-PEER-ADDRESS: port XOR the cookie's top 16 bits; address XOR cookie (IPv4) or cookie + transaction id (IPv6)
+            byte[] mask = ByteBuffer.allocate(16).putInt(MAGIC).put(tx).array();
+            ByteBuffer v = ByteBuffer.allocate(4 + peer.length);
+            v.put((byte) 0).put((byte) (peer.length == 4 ? 1 : 2)).putShort((short) (0 ^ (MAGIC >>> 16)));
+            for (int i = 0; i < peer.length; i++) v.put((byte) (peer[i] ^ mask[i]));
+            return new byte[][] {attr(0x0012, v.array())};
+        });
     }
 
-    private Response request(int method, boolean authenticated, byte[]... attrs) throws IOException {
+    private interface Attributes { byte[][] build(byte[] transactionId); }
+
+    private Response request(int method, boolean authenticated, Attributes attrs) throws IOException {
         for (int attempt = 0; attempt < 2; attempt++) {
             byte[] txId = new byte[12];
             RANDOM.nextBytes(txId);
             ByteArrayOutputStream body = new ByteArrayOutputStream();
-            for (byte[] a : attrs) body.writeBytes(a);
+            for (byte[] a : attrs.build(txId)) body.writeBytes(a);
             if (authenticated) {
                 body.writeBytes(attr(0x0006, username.getBytes(StandardCharsets.UTF_8)));
                 body.writeBytes(attr(0x0014, realm.getBytes(StandardCharsets.UTF_8)));
@@ -200,15 +221,15 @@ final class TurnProbe implements AutoCloseable {
             switch (t) {
                 case 0x0009 -> {
                     code = (v[2] & 0x7) * 100 + (v[3] & 0xff);
-                    reason = new String(v, 4, v.length - 4, StandardCharsets.UTF_8);
+                    reason = new String(v, 4, v.length - 4, StandardCharsets.UTF_8).replace("\0", "").strip();
                 }
                 case 0x0014 -> realm = new String(v, StandardCharsets.UTF_8);
                 case 0x0015 -> nonce = new String(v, StandardCharsets.UTF_8);
                 case 0x0016 -> {
                     int port = ((v[2] & 0xff) << 8 | (v[3] & 0xff)) ^ (MAGIC >>> 16);
-                    byte[] cookie = ByteBuffer.allocate(4).putInt(MAGIC).array();
-                    byte[] ip = new byte[4];
-                    for (int i = 0; i < 4; i++) ip[i] = (byte) (v[4 + i] ^ cookie[i]);
+                    byte[] mask = ByteBuffer.allocate(16).putInt(MAGIC).put(m, 8, 12).array();
+                    byte[] ip = new byte[v[1] == 2 ? 16 : 4];
+                    for (int i = 0; i < ip.length; i++) ip[i] = (byte) (v[4 + i] ^ mask[i]);
                     try {
                         relayed = new InetSocketAddress(InetAddress.getByAddress(ip), port);
                     } catch (IOException e) {
