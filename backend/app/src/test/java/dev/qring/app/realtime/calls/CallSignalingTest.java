@@ -46,6 +46,12 @@ class CallSignalingTest {
         String result = r.requireLine("RESULT ");
         assertThat(result).as("relay.mjs output:\n%s", r.tail()).startsWith("{\"ok\":true");
         r.assertExitCode(0);
+        // Operations see the calls by outcome and ICE path.
+        String metrics = server.get("/metrics", null).body();
+        assertThat(metrics).containsPattern("qring_calls_finished_total\\{outcome=\"ended\",path=\"relay/tls\",?} [1-9]");
+        assertThat(metrics).containsPattern("qring_calls_finished_total\\{outcome=\"cancelled\",path=\"none\",?} [1-9]");
+        assertThat(metrics).containsPattern("qring_calls_connected_total\\{path=\"relay/tls\",?} [1-9]");
+        assertThat(metrics).contains("qring_call_setup_seconds");
     }
 
     /** presence.mjs: the stored reconnect-grace markers follow the parties' signaling connections. */
