@@ -40,7 +40,11 @@ public record TurnUrl(String scheme, String host, int port, String transport) {
         }
         String scheme = m.group(1).toLowerCase(Locale.ROOT);
         String host = m.group(2).toLowerCase(Locale.ROOT);
-        if (!host.startsWith("[") && !HOST_NAME.matcher(host).matches()) {
+        if (host.startsWith("[")) {
+            if (!isIpv6Literal(host.substring(1, host.length() - 1))) {
+                throw new IllegalArgumentException(variable + ": '" + value + "' has an invalid IPv6 address " + host);
+            }
+        } else if (!HOST_NAME.matcher(host).matches()) {
             throw new IllegalArgumentException(variable + ": '" + value + "' has an invalid host name '" + host + "'");
         }
         int port = -1;
@@ -64,6 +68,17 @@ public record TurnUrl(String scheme, String host, int port, String transport) {
             }
         }
         return new TurnUrl(scheme, host, port, transport);
+    }
+
+    private static boolean isIpv6Literal(String s) {
+        // A string with ':' is parsed as an IPv6 literal by InetAddress, never looked up in DNS.
+        if (!s.contains(":")) return false;
+        try {
+            return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address
+                    || s.toLowerCase(Locale.ROOT).startsWith("::ffff:");
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     public boolean isStun() { return scheme.equals("stun"); }

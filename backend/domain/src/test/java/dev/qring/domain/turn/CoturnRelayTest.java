@@ -199,11 +199,13 @@ class CoturnRelayTest {
                 }
             }
             // uclient sees the same refusal (ChannelBind 403) and relays nothing
-            List<String> cmd = List.of("turnutils_uclient", "-u", t.username(), "-w", t.credential(), "-p", String.valueOf(strict.port()),
-                    "-e", "127.0.0.1", "-r", String.valueOf(peerPort), "-n", "5", "-m", "1", "127.0.0.1");
-            try (ManagedProcess p = ManagedProcess.start("uclient-denied", cmd)) {
-                p.waitFor(Duration.ofSeconds(30));
-                assertThat(p.logText()).contains("403 (Forbidden IP)").doesNotContain("Total lost packets 0");
+            for (String peerIp : List.of("127.0.0.1", "10.0.0.1")) {
+                List<String> cmd = List.of("turnutils_uclient", "-u", t.username(), "-w", t.credential(), "-p", String.valueOf(strict.port()),
+                        "-e", peerIp, "-r", String.valueOf(peerPort), "-n", "5", "-m", "1", "127.0.0.1");
+                try (ManagedProcess p = ManagedProcess.start("uclient-denied", cmd)) {
+                    p.waitFor(Duration.ofSeconds(30));
+                    assertThat(p.logText()).as("uclient to peer %s", peerIp).contains("403 (Forbidden IP)").doesNotContain("Total lost packets");
+                }
             }
         }
         // Control: the same template with only the test-only loopback allowance relays to 127.0.0.1 (see the UDP test),

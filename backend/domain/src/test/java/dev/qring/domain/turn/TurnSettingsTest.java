@@ -97,6 +97,7 @@ class TurnSettingsTest {
         assertRejected(env("QRING_TURN_STANDBY_URLS", "turn:eu.example.org", "QRING_TURN_SECRET", SECRET),
                 "QRING_TURN_STANDBY_URLS", "QRING_TURN_URLS (the primary region) is not");
         assertRejected(env("QRING_TURN_URLS", "turn:-bad-.example", "QRING_TURN_SECRET", SECRET), "QRING_TURN_URLS", "invalid host name");
+        assertRejected(env("QRING_TURN_URLS", "turn:[1:2:3]:3478", "QRING_TURN_SECRET", SECRET), "QRING_TURN_URLS", "invalid IPv6 address");
     }
 
     @Test
