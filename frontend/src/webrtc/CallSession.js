@@ -156,6 +156,7 @@ export class CallSession {
   /** Accepter: we pressed Accept at `t0`; media + accept ack are in; send the first offer. */
   async beginAsAccepter(t0) {
     this.t0 = t0;
+    this.acceptedAtEpochMs = performance.timeOrigin + t0;
     this.set({ phase: 'connecting' });
     this.createPc();
     this.addLocalTracks(); // -> negotiationneeded -> offer
@@ -211,6 +212,7 @@ export class CallSession {
   async onConnected() {
     const firstTime = this.state.phase !== 'connected' && this.setupMs == null;
     if (firstTime && this.t0 != null) this.setupMs = Math.round(performance.now() - this.t0);
+    if (firstTime) this.connectedAtEpochMs = Date.now(); // wall clock, comparable across tabs (bench)
     this.set({ phase: 'connected', setupMs: this.setupMs });
     if (!this.statsTimer) this.statsTimer = setInterval(() => this.sampleStats(), STATS_EVERY_MS);
     await this.sampleStats();
