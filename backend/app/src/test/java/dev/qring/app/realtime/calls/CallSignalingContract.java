@@ -19,20 +19,25 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Calls and WebRTC signaling end to end with the official socket.io-client 4.8 (scripts in src/test/js/calls)
- * against the real server on embedded H2.
+ * against the real server; subclasses choose the database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CallSignalingTest {
+abstract class CallSignalingContract {
     TestServer server;
+
+    protected abstract TestServer startServer();
+
+    protected void stopDatabase() { }
 
     @BeforeAll
     void start() {
-        server = TestServer.start();
+        server = startServer();
     }
 
     @AfterAll
     void stop() {
         if (server != null) server.close();
+        stopDatabase();
     }
 
     static Path js(String name) {
