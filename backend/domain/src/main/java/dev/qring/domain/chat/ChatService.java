@@ -46,13 +46,21 @@ public final class ChatService implements AutoCloseable {
     private final Database db;
     private final DomainSettings settings;
     private final DomainEvents events;
-    private final ChatWriter writer;
+    /**
+     * Group-commit writers, each owning the sessions that hash to it (so per-session order and row locking stay
+     * single-threaded). Two let one batch fill and lock while the other waits for its commit's WAL flush.
+     */
+    private final ChatWriter[] writers;
+    static final int WRITERS = Integer.getInteger("qring.chat.writers", 2);
 
     public ChatService(Database db, DomainSettings settings, DomainEvents events) {
         this.db = db;
         this.settings = settings;
         this.events = events;
-        this.writer = new ChatWriter(db, settings.clock(), settings.chatSaveTimeout(), this::announce);
+        this.writers = new ChatWriter[Math.max(1, WRITERS)];
+        for (int i = 0; i < writers.length; i++) {
+            writers[i] = new ChatWriter(db, settings.clock(), settings.chatSaveTimeout(), this::announce, "qring-chat-writer-" + i);
+        }
     }
 
     /** Stores a message (group-committed) and answers after commit; see the class guarantees. */
@@ -67,7 +75,7 @@ public final class ChatService implements AutoCloseable {
         } catch (DomainException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return writer.submit(principal, sessionId, cid, body);
+        return writers[Math.floorMod(sessionId.hashCode(), writers.length)].submit(principal, sessionId, cid, body);
     }
 
     /** Messages with seq > {@code afterSeq}, ordered by seq, at most {@code limit} (1..500, default 100). */
@@ -151,8 +159,30 @@ public final class ChatService implements AutoCloseable {
     }
 
     /** Sends waiting for the writer (a gauge for metrics). */
-    public int queuedSends() { return writer.queued(); }
+    public int queuedSends() {
+        int n = 0;
+        for (ChatWriter w : writers) n += w.queued();
+        return n;
+    }
+
+    /**
+     * Counters since start, for metrics: committed batches (transactions), messages stored by them, sends answered
+     * {@code not_saved}, and sends waiting now. {@code stored / batches} is the mean group-commit size.
+     */
+    public record Stats(long batches, long stored, long notSaved, int queued) { }
+
+    public Stats stats() {
+        long batches = 0, stored = 0, notSaved = 0;
+        for (ChatWriter w : writers) {
+            batches += w.batches.sum();
+            stored += w.stored.sum();
+            notSaved += w.notSaved.sum();
+        }
+        return new Stats(batches, stored, notSaved, queuedSends());
+    }
 
     @Override
-    public void close() { writer.close(); }
+    public void close() {
+        for (ChatWriter w : writers) w.close();
+    }
 }

@@ -58,6 +58,9 @@ import java.util.function.Consumer;
  * pause until each request's own deadline, so a brief blip does not turn into errors. Requests stay in arrival
  * order, so a sender's retries are stored in the order they were sent.
  *
+ * <p>{@link ChatService} runs a few writers and routes each session to one of them (by id), so a session's messages
+ * are always written by the same thread, in arrival order.
+ *
  * <p>Announcements ({@code onStored}) run on the writer thread in seq order, after commit: listeners must not block.
  */
 final class ChatWriter implements AutoCloseable {
@@ -108,15 +111,18 @@ final class ChatWriter implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timers;
     private final Thread writer;
     private volatile boolean running = true;
+    final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder stored = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder notSaved = new java.util.concurrent.atomic.LongAdder();
 
-    ChatWriter(Database db, Clock clock, Duration saveTimeout, Consumer<Message> onStored) {
+    ChatWriter(Database db, Clock clock, Duration saveTimeout, Consumer<Message> onStored, String name) {
         this.db = db;
         this.clock = clock;
         this.saveTimeout = saveTimeout;
         this.onStored = onStored;
         this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("qring-chat-deadlines").daemon(true).factory());
         this.timers.setRemoveOnCancelPolicy(true);
-        this.writer = Thread.ofVirtual().name("qring-chat-writer").start(this::run);
+        this.writer = Thread.ofVirtual().name(name).start(this::run);
     }
 
     CompletableFuture<SendResult> submit(Principal principal, UUID sessionId, String clientId, String body) {
@@ -133,10 +139,11 @@ final class ChatWriter implements AutoCloseable {
     private void onDeadline(Request r) {
         synchronized (r) { // excludes release(): a request answered while CLAIMED is never made PENDING again
             if (r.state.compareAndSet(PENDING, DONE)) {
+                notSaved.increment();
                 r.future.completeExceptionally(notSaved("the message could not be saved in time"));
             } else if (r.state.get() == CLAIMED) {
                 // COMMIT in flight past the deadline: outcome unknown to us; the sender retries and learns the truth.
-                r.future.completeExceptionally(notSaved("the message could not be confirmed in time"));
+                if (r.future.completeExceptionally(notSaved("the message could not be confirmed in time"))) notSaved.increment();
             }
         }
     }
@@ -251,7 +258,7 @@ final class ChatWriter implements AutoCloseable {
                 for (Request r : claimed) {
                     r.state.set(DONE);
                     r.cancelTimer();
-                    r.future.completeExceptionally(notSaved("the database did not confirm the message"));
+                    if (r.future.completeExceptionally(notSaved("the database did not confirm the message"))) notSaved.increment();
                 }
             }
             if (e instanceof SQLException s && !Database.isConnectionFailure(s)) log.warn("chat batch failed: {}", s.toString());
@@ -259,6 +266,8 @@ final class ChatWriter implements AutoCloseable {
             return batch.stream().filter(x -> x.state.get() == PENDING).toList();
         }
         // Committed: answer and announce in seq order.
+        batches.increment();
+        stored.add(claimed.size());
         for (Request r : claimed) {
             r.state.set(DONE);
             r.cancelTimer();

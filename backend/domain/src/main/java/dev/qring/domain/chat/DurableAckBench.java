@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * Prints one line per figure ({@code key=value}) on stdout: {@code durable_ack_p50_ms}, {@code durable_ack_p99_ms},
  * {@code durable_ack_p999_ms}, {@code durable_ack_max_ms}, {@code durable_ack_sent}, {@code durable_ack_failed},
- * {@code durable_ack_rate}; exits 0 when every send was acknowledged as saved.
+ * {@code durable_ack_rate}, {@code durable_ack_mean_batch} (messages per transaction); exits 0 when every send was acknowledged as saved.
  */
 public final class DurableAckBench {
     private DurableAckBench() { }
@@ -79,6 +79,8 @@ public final class DurableAckBench {
             System.out.printf(Locale.ROOT, "durable_ack_failed=%d%n", r.failed);
             System.out.printf(Locale.ROOT, "durable_ack_rate=%d%n", rate);
             System.out.printf(Locale.ROOT, "durable_ack_db=%s%n", url == null ? "h2" : "postgresql");
+            ChatService.Stats st = domain.chat().stats();
+            System.out.printf(Locale.ROOT, "durable_ack_mean_batch=%.2f%n", st.batches() == 0 ? 0.0 : st.stored() / (double) st.batches());
             System.exit(r.failed == 0 ? 0 : 1);
         }
     }
