@@ -106,7 +106,7 @@ abstract class CallSignalingContract {
     }
 
     private void awaitLost(UUID callId, String column, boolean expectSet) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while ((lostAt(callId, column) != null) != expectSet) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(column + " of call " + callId + " should be " + (expectSet ? "set" : "cleared"));

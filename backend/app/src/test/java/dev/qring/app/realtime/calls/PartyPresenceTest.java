@@ -107,7 +107,7 @@ class PartyPresenceTest {
                 }
                 for (var f : fs) f.get();
                 presence.connected(visitor); // one socket stays
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
                 while (System.nanoTime() < deadline && !(reports.isEmpty() ? "" : reports.getLast()).equals("back visitor")) {
                     Thread.sleep(5);
                 }
