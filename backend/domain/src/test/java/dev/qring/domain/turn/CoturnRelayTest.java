@@ -226,6 +226,9 @@ class CoturnRelayTest {
                     TurnProbe.Response r = probe.createPermission(peerIp);
                     assertThat(r.code()).as("CreatePermission %s: %s", peerIp, r).isEqualTo(403);
                 }
+                // Control: IPv6 peers as such are not blanket-refused (a bare `denied-peer-ip=::` would do that).
+                // 2001:2::/48 is the non-routed benchmarking range; a permission puts nothing on the wire anyway.
+                assertThat(probe.createPermission("2001:2::1").ok()).isTrue();
             }
         }
     }

@@ -59,6 +59,7 @@ class ShippedCoturnTemplateTest {
                 "denied-peer-ip=::1", "denied-peer-ip=::ffff:0.0.0.0-::ffff:255.255.255.255",
                 "denied-peer-ip=fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
                 "denied-peer-ip=fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+        assertThat(active).doesNotContain("denied-peer-ip=::");   // coturn 4.6.1: refuses every IPv6 peer
         assertThat(active).noneMatch(l -> l.startsWith("allow-loopback-peers") || l.startsWith("lt-cred-mech")
                 || l.startsWith("no-auth") || l.startsWith("user=") || l.startsWith("allowed-peer-ip") || l.startsWith("server-relay"));
         String env = Files.readString(INFRA.resolve(".env.turn.example"));
