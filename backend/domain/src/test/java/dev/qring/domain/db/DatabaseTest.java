@@ -1,0 +1,101 @@
+package dev.qring.domain.db;
+
+import dev.qring.domain.Backend;
+import dev.qring.domain.DomainTestBase;
+import dev.qring.domain.HomeownerPrincipal;
+import dev.qring.domain.VisitorPrincipal;
+import dev.qring.domain.chat.Message;
+import dev.qring.domain.visitor.Created;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The schema itself enforces the invariants of product.md, whatever code writes to it. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
+class DatabaseTest extends DomainTestBase {
+
+    @Test
+    void healthyAndMigrationsAreIdempotentAcrossRestarts() {
+        assertThat(domain.database().isHealthy()).isTrue();
+        assertThat(domain.database().isPostgres()).isEqualTo(backend == Backend.POSTGRES);
+        HomeownerPrincipal h = newHomeowner();
+        var again = restart(s -> s);
+        assertThat(join(again.accounts().me(h)).id()).isEqualTo(h.homeownerId());
+    }
+
+    @Test
+    void duplicateSeqClientIdRequestIdAndEmailAreRejectedByTheSchema() throws Exception {
+        HomeownerPrincipal h = newHomeowner();
+        var door = door(h);
+        Created c = ring(door);
+        VisitorPrincipal v = visitor(c);
+        Message m = join(domain.chat().send(v, c.session().id(), "c1", "hello")).message();
+        try (Connection conn = domain.database().dataSource().getConnection()) {
+            conn.setAutoCommit(true);
+            // same seq in the same session
+            assertUnique(() -> insertMessage(conn, c.session().id(), m.seq(), "other-client", "visitor"));
+            // same (session, role, clientId)
+            assertUnique(() -> insertMessage(conn, c.session().id(), 99, "c1", "visitor"));
+            // ...but the other role may use the same clientId
+            insertMessage(conn, c.session().id(), 2, "c1", "homeowner");
+            // same (door, request_id)
+            assertUnique(() -> {
+                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO visitor_session (id, door_id, homeowner_id, request_id,"
+                        + " visitor_name, purpose, status, created_at, ring_deadline, token_expires_at) SELECT ?, door_id, homeowner_id,"
+                        + " request_id, 'x', '', 'ringing', created_at, ring_deadline, token_expires_at FROM visitor_session WHERE id = ?")) {
+                    ps.setObject(1, UUID.randomUUID());
+                    ps.setObject(2, c.session().id());
+                    ps.executeUpdate();
+                }
+            });
+            // email differing only in case
+            assertUnique(() -> {
+                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO homeowner (id, email, email_normalized, display_name,"
+                        + " password_hash, created_at) SELECT ?, UPPER(email), email_normalized, 'x', 'x', created_at FROM homeowner WHERE id = ?")) {
+                    ps.setObject(1, UUID.randomUUID());
+                    ps.setObject(2, h.homeownerId());
+                    ps.executeUpdate();
+                }
+            });
+            // unknown status and role values are refused
+            assertThatThrownBy(() -> {
+                try (PreparedStatement ps = conn.prepareStatement("UPDATE visitor_session SET status = 'weird' WHERE id = ?")) {
+                    ps.setObject(1, c.session().id());
+                    ps.executeUpdate();
+                }
+            }).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> insertMessage(conn, c.session().id(), 3, "c3", "admin")).isInstanceOf(SQLException.class);
+        }
+    }
+
+    interface Sql { void run() throws SQLException; }
+
+    static void assertUnique(Sql sql) {
+        assertThatThrownBy(sql::run).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(Database.isUniqueViolation(e)).as("unique violation: %s", e).isTrue());
+    }
+
+    static void insertMessage(Connection c, UUID session, long seq, String clientId, String role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO message (id, session_id, seq, client_id, sender_role, body, created_at)"
+                + " VALUES (?,?,?,?,?,?,?)")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setObject(2, session);
+            ps.setLong(3, seq);
+            ps.setString(4, clientId);
+            ps.setString(5, role);
+            ps.setString(6, "x");
+            ps.setObject(7, OffsetDateTime.now());
+            ps.executeUpdate();
+        }
+    }
+}
