@@ -11,13 +11,38 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * PostgreSQL stopped mid-conversation, end to end through socket.io-client (src/test/js/outage.mjs). The script asks
+ * End to end on a real PostgreSQL (one server process shared by both tests, one database each): the visitor flow
+ * ({@code e2e-flow.mjs}), and PostgreSQL stopped mid-conversation, end to end through socket.io-client (src/test/js/outage.mjs). The script asks
  * for "db-stop" / "db-start" through request files; this test performs them on the real PostgreSQL process.
  */
-class DatabaseOutageTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostgresEndToEndTest {
+    PostgresProcess pg;
+
+    @BeforeAll
+    void startPostgres() { pg = PostgresProcess.startNew(); }
+
+    @AfterAll
+    void stopPostgres() { if (pg != null) pg.close(); }
+
+    @Test
+    @Order(1)
+    void visitorRingsChatsReconnectsOnPostgres() {
+        pg.createDatabase("qring_flow");
+        try (TestServer s = TestServer.start(Map.of("QRING_DATABASE_URL", pg.url("qring_flow")))) {
+            RealtimeFlowTest.runScript("e2e-flow.mjs", s.base);
+        }
+    }
 
     /**
      * Fast shutdown (SIGINT to the postmaster, by the pid in its pid file) and wait until PostgreSQL removed the pid
@@ -36,8 +61,9 @@ class DatabaseOutageTest {
     }
 
     @Test
+    @Order(2)
     void chatDuringAndAfterADatabaseOutage() throws Exception {
-        try (PostgresProcess pg = PostgresProcess.startNew()) {
+        {
             pg.createDatabase("qring_outage");
             try (TestServer s = TestServer.start(Map.of("QRING_DATABASE_URL", pg.url("qring_outage")))) {
                 Path steps = TestPaths.scratch("outage-steps");

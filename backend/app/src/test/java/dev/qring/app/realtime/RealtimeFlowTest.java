@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qring.app.support.TestServer;
 import dev.qring.testkit.NodeScript;
-import dev.qring.testkit.PostgresProcess;
 import dev.qring.testkit.TestPaths;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The realtime contract end to end with the official socket.io-client 4.8 (node scripts in src/test/js), against a
- * real server on embedded H2 and on a real PostgreSQL.
+ * real server on embedded H2 (the same flow on PostgreSQL runs in {@link PostgresEndToEndTest}).
  */
 class RealtimeFlowTest {
     static Path js(String name) { return TestPaths.repoRoot().resolve("backend/app/src/test/js/" + name); }
@@ -37,16 +35,6 @@ class RealtimeFlowTest {
     void authorizationAndInvalidEvents() {
         try (TestServer s = TestServer.start()) {
             runScript("authz.mjs", s.base);
-        }
-    }
-
-    @Test
-    void visitorRingsChatsReconnectsOnPostgres() {
-        try (PostgresProcess pg = PostgresProcess.startNew()) {
-            pg.createDatabase("qring_flow");
-            try (TestServer s = TestServer.start(Map.of("QRING_DATABASE_URL", pg.url("qring_flow")))) {
-                runScript("e2e-flow.mjs", s.base);
-            }
         }
     }
 }

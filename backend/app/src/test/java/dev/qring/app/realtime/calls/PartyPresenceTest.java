@@ -96,6 +96,25 @@ class PartyPresenceTest {
     }
 
     @Test
+    void aReportThatFailsBecauseTheDatabaseIsDownIsRetried() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            PartyPresence presence = new PartyPresence(pool, p -> {
+                if (attempts.incrementAndGet() == 1) {
+                    throw new dev.qring.domain.DomainException(dev.qring.domain.ErrorCode.UNAVAILABLE, "database unavailable");
+                }
+                reports.add("gone " + name(p));
+            }, p -> reports.add("back " + name(p)));
+            presence.connected(visitor);
+            presence.disconnected(visitor);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < deadline && !reports.contains("gone visitor")) Thread.sleep(20);
+            assertThat(reports).containsExactly("back visitor", "gone visitor");
+            assertThat(attempts.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void concurrentChurnConvergesToTheTruth() throws Exception {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int round = 0; round < 20; round++) {
