@@ -7,7 +7,8 @@
 #   throughput  closed loop, every client keeps BENCH_WINDOW messages in flight → delivered msg/s at saturation
 #   latency     open loop at each BENCH_RATE msg/s (intended send time in the payload) → p50/p99 delivery latency
 #               (both phases: node and qring run side by side, driven in BENCH_ROUNDS alternating windows; the
-#               throughput figure is the median window, latency percentiles pool all windows)
+#               throughput figure is the median window, p50/p99 the median of the windows' percentiles; pooled
+#               percentiles over all windows are reported as p99_pooled_ms_*)
 #   idle        one fresh server at a time; RSS (after a full GC) before/after BENCH_CONNECTIONS idle joined websockets
 #
 # Extra stages: every executable-or-not bench/stages/*.sh is run with bash after the core phases. A stage declares
@@ -40,7 +41,7 @@ say() { echo "[bench] $*" | tee -a "$OUT/bench.log" >&2; }
 if [ $QUICK = 1 ]; then
   D_ROUNDS=1; D_WARMUP=2; D_DURATION=3; D_LWARMUP=1; D_LDURATION=3; D_CONNECTIONS=3000; D_RATE=5000
 else
-  D_ROUNDS=3; D_WARMUP=5; D_DURATION=5; D_LWARMUP=3; D_LDURATION=5; D_CONNECTIONS=10000,20000; D_RATE=5000,20000
+  D_ROUNDS=5; D_WARMUP=5; D_DURATION=4; D_LWARMUP=3; D_LDURATION=4; D_CONNECTIONS=10000,20000; D_RATE=5000,20000
 fi
 ROUNDS="${BENCH_ROUNDS:-$D_ROUNDS}"   # measured windows per server and phase, alternating node/qring (A B B A ...)
 ROOMS="${BENCH_ROOMS:-250}"           # 2 clients per room
@@ -220,6 +221,8 @@ PAIRS=(
   "p50_ms_node=$(get p50_ms_node)"
   "p99_ms_node=$(get p99_ms_node)"
   "p99_ratio_vs_node=$(ratio "$(get p99_ms_qring)" "$(get p99_ms_node)")"
+  "p99_pooled_ms_qring=$(get p99_pooled_ms_qring)"
+  "p99_pooled_ms_node=$(get p99_pooled_ms_node)"
   "offered_load_msgs_per_s=${RATE%%,*}"
   "idle_conn_kb_qring=$(get idle_conn_kb_qring)"
   "idle_conn_kb_node=$(get idle_conn_kb_node)"
