@@ -2,13 +2,42 @@
 // dev.qring.conformance.interop.InteropServer (Java). Running the interop tests against this server proves the
 // tests themselves are right; running them against the Java server proves the Java server is.
 //
-//   node reference/interop-server.mjs [port]      -> prints "LISTENING <port>" once ready
+//   node reference/interop-server.mjs [port] [--short-ping]
+//     prints "LISTENING <port>" and "PROXY <port>" once ready. --short-ping: pingInterval 500 ms, pingTimeout 500 ms
+//     (the heartbeat tests). Clients that must lose their network ("black-hole") connect through the proxy port.
 import { createServer } from "node:http";
+import net from "node:net";
 import { Server } from "socket.io";
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
+const shortPing = process.argv.includes("--short-ping");
 const httpServer = createServer();
-const io = new Server(httpServer, { cors: { origin: "*" }, pingInterval: 25000, pingTimeout: 20000 });
+const io = new Server(httpServer, { cors: { origin: "*" }, pingInterval: shortPing ? 500 : 25000, pingTimeout: shortPing ? 500 : 20000 });
+
+// a TCP proxy whose current connections can be black-holed: bytes dropped, sockets kept open until closeAfterMs
+const pairs = new Set();
+const proxy = net.createServer((downstream) => {
+  const upstream = net.connect(httpServer.address().port, "127.0.0.1");
+  const pair = { downstream, upstream, blackHoled: false };
+  pairs.add(pair);
+  downstream.pipe(upstream);
+  upstream.pipe(downstream);
+  // a black hole does not pass on a close either: the other side waits until blackHoleAll closes it
+  const end = () => { pairs.delete(pair); if (!pair.blackHoled) { downstream.destroy(); upstream.destroy(); } };
+  downstream.on("close", end).on("error", end);
+  upstream.on("close", end).on("error", end);
+});
+function blackHoleAll(closeAfterMs) {
+  for (const pair of pairs) {
+    const { downstream, upstream } = pair;
+    pair.blackHoled = true;
+    downstream.unpipe(upstream);
+    upstream.unpipe(downstream);
+    downstream.on("data", () => {});
+    upstream.on("data", () => {});
+    setTimeout(() => { downstream.destroy(); upstream.destroy(); }, closeAfterMs);
+  }
+}
 let connectionsTotal = 0;
 io.engine.on("connection", () => connectionsTotal++);
 
@@ -41,6 +70,10 @@ root.on("connection", (socket) => {
     socket.timeout(2000).emit("bin-ask", Buffer.from([9, 8, 7]), (err, ...reply) => {
       ack(err ? { ok: false, error: "timeout" } : { ok: true, reply });
     });
+  });
+  socket.on("black-hole", ({ closeAfterMs }, ack) => {
+    ack();
+    setTimeout(() => blackHoleAll(closeAfterMs ?? 3000), 50);
   });
   socket.on("join", (room, ack) => { socket.join(room); ack([...socket.rooms].filter((r) => r !== socket.id).sort()); });
   socket.on("leave", (room, ack) => { socket.leave(room); ack([...socket.rooms].filter((r) => r !== socket.id).sort()); });
@@ -83,4 +116,7 @@ guarded.on("connection", (socket) => {
   socket.emit("welcome", { user: socket.data.user });
 });
 
-httpServer.listen(port, "127.0.0.1", () => console.log(`LISTENING ${httpServer.address().port}`));
+httpServer.listen(port, "127.0.0.1", () => {
+  console.log(`LISTENING ${httpServer.address().port}`);
+  proxy.listen(0, "127.0.0.1", () => console.log(`PROXY ${proxy.address().port}`));
+});

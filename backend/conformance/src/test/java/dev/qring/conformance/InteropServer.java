@@ -42,7 +42,11 @@ final class InteropServer implements AutoCloseable {
     final TcpCutProxy proxy;
 
     InteropServer() {
-        io = SocketIoServer.create(SocketIoOptions.defaults());
+        this(SocketIoOptions.defaults());
+    }
+
+    InteropServer(SocketIoOptions options) {
+        io = SocketIoServer.create(options);
         Namespace root = io.of("/");
         common(root);
         root.on("ask", JsonNode.class, (s, p, ack, args) -> {
@@ -74,6 +78,14 @@ final class InteropServer implements AutoCloseable {
                 } else {
                     ack.send(Map.of("ok", false, "error", String.valueOf(cause(err))));
                 }
+            });
+        });
+        // the client's network "enters a tunnel": nothing flows any more on its current connections, nothing is closed
+        root.on("black-hole", JsonNode.class, (s, p, ack, args) -> {
+            ack.send();
+            Thread.ofVirtual().start(() -> {
+                sleep(50);
+                blackHoleProxiedConnections(Duration.ofMillis(p.path("closeAfterMs").asLong(3000)));
             });
         });
         root.on("join", String.class, (s, room, ack, args) -> { s.join(room); ack.send(roomsOf(s)); });
@@ -159,6 +171,8 @@ final class InteropServer implements AutoCloseable {
     }
 
     private void cutProxiedConnections() { proxy.cutAll(); }
+
+    private void blackHoleProxiedConnections(Duration closeAfter) { proxy.blackHoleAll(closeAfter); }
 
     String url() { return "http://127.0.0.1:" + http.port(); }
 

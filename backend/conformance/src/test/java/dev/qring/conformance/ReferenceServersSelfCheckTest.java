@@ -36,6 +36,16 @@ class ReferenceServersSelfCheckTest {
     }
 
     @Test
+    void heartbeatTestsPassAgainstNodeSocketIo() {
+        try (ManagedProcess p = node("reference/interop-server.mjs", "0", "--short-ping")) {
+            port(p);
+            Matcher m = Pattern.compile("PROXY (\\d+)").matcher(awaitLine(p, "PROXY "));
+            if (!m.find()) throw new IllegalStateException("no proxy port");
+            JsTests.run("interop/heartbeat.test.mjs", "http://127.0.0.1:" + m.group(1), T).assertAllTestsPassed(3);
+        }
+    }
+
+    @Test
     void protocolSuitesPassAgainstNodeServers() {
         try (ManagedProcess sio = node("reference/conformance-server.mjs", "socketio", "0");
              ManagedProcess eio = node("reference/conformance-server.mjs", "engineio", "0")) {
@@ -50,6 +60,15 @@ class ReferenceServersSelfCheckTest {
         List<String> cmd = new java.util.ArrayList<>(List.of(TestPaths.node(), JsTests.dir().resolve(script).toString()));
         cmd.addAll(List.of(args));
         return ManagedProcess.start("node-reference", cmd, Map.of(), JsTests.dir());
+    }
+
+    private static String awaitLine(ManagedProcess p, String prefix) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (String l : p.logText().split("\n")) if (l.startsWith(prefix)) return l;
+            try { Thread.sleep(50); } catch (InterruptedException e) { Thread.currentThread().interrupt(); break; }
+        }
+        throw new IllegalStateException("no '" + prefix + "' line; log:\n" + p.tail(3000));
     }
 
     private static int port(ManagedProcess p) {

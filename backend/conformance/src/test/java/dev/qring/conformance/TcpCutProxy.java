@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,12 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback TCP proxy in front of the server whose connections can all be cut at once ({@link #cutAll()}), the way
  * a lost network or a crashed peer ends them: no Socket.IO DISCONNECT, no Engine.IO close packet, just a closed TCP
- * connection. The proxy keeps listening, so clients can reconnect through it. Threads are virtual.
+ * connection. The proxy keeps listening, so clients can reconnect through it. {@link #blackHoleAll} instead stops
+ * forwarding on the current connections without closing them (a phone entering a tunnel), which only heartbeats
+ * can detect. Threads are virtual.
  */
 final class TcpCutProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Sockets whose incoming bytes are read and dropped instead of forwarded. */
+    private final Set<Socket> blackHoled = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean closed;
 
@@ -38,6 +43,19 @@ final class TcpCutProxy implements AutoCloseable {
     void cutAll() {
         for (Socket s : open) closeQuietly(s);
         open.clear();
+    }
+
+    /**
+     * From now on, bytes arriving on the current connections (either direction) are dropped, not forwarded; the TCP
+     * connections stay open until {@code closeAfter} has passed, then they are closed. New connections work normally.
+     */
+    void blackHoleAll(java.time.Duration closeAfter) {
+        List<Socket> victims = List.copyOf(open);
+        blackHoled.addAll(victims);
+        Thread.ofVirtual().start(() -> {
+            try { Thread.sleep(closeAfter); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            for (Socket s : victims) closeQuietly(s);
+        });
     }
 
     private void acceptLoop() {
@@ -62,19 +80,26 @@ final class TcpCutProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to) {
         byte[] buf = new byte[64 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        // streams are not closed here: closing a socket stream closes the socket, which decides the finally block
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buf)) >= 0) {
+                if (blackHoled.contains(from)) continue;
                 out.write(buf, 0, n);
                 out.flush();
             }
         } catch (IOException ignored) {
             // one side closed or was cut: close the other too
         } finally {
+            // a black hole does not pass on a close either: the other side keeps waiting until blackHoleAll closes it
             closeQuietly(from);
-            closeQuietly(to);
+            if (!blackHoled.contains(from)) closeQuietly(to);
             open.remove(from);
             open.remove(to);
+            blackHoled.remove(from);
+            blackHoled.remove(to);
         }
     }
 
