@@ -62,6 +62,9 @@ run(async () => {
   assert(j.ok, 'own join');
   const bad = [
     ['chat.send', { sessionId: sa.session.id, clientId: 'c1', text: 'x'.repeat(2001) }],
+    ['chat.send', { sessionId: sa.session.id, clientId: 'c1b', text: 'x'.repeat(150_000) }],
+    ['chat.send', { sessionId: sa.session.id, clientId: 'c'.repeat(101), text: 'x' }],
+    ['session.join', { sessionId: sa.session.id, padding: 'p'.repeat(100_000) }],
     ['chat.send', { sessionId: sa.session.id, clientId: 'c2', text: '   ' }],
     ['chat.send', { sessionId: sa.session.id, clientId: 'c3', text: 42 }],
     ['chat.send', { sessionId: sa.session.id, text: 'no client id' }],
@@ -80,6 +83,15 @@ run(async () => {
     const r = await ack(va, ev, payload);
     assert(r && r.ok === false && r.error.code === 'invalid', `${ev} ${JSON.stringify(payload).slice(0, 60)} → invalid, got ${JSON.stringify(r)}`);
   }
+  // a packet above the server's maxPayload closes that one connection; the server and other clients carry on
+  const big = await connect('/realtime/signaling', { visitorToken: sa.visitorToken });
+  const closed = new Promise((res) => big.once('disconnect', (reason) => res(reason)));
+  big.emit('chat.send', { sessionId: sa.session.id, clientId: 'huge', text: 'x'.repeat(600_000) });
+  const why = await Promise.race([closed, sleep(5000).then(() => 'still connected')]);
+  assert(why !== 'still connected', 'an oversized packet closes the connection');
+  const still = await ack(va, 'chat.typing', { sessionId: sa.session.id, typing: false });
+  assert(still.ok, 'other clients unaffected');
+
   const hist = await api('GET', `/api/v1/sessions/${sa.session.id}/messages`, { token: sa.visitorToken });
   assert(hist.status === 200 && hist.json.messages.length === 0, 'nothing was stored ' + hist.text);
 

@@ -123,7 +123,8 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                     params.clear();
                     if (!matches(r.segments, segs, params)) continue;
                     pathMatched = true;
-                    if (r.method.equals(method)) { match = r; break; }
+                    // HEAD is answered like GET without a body (load balancers probe /health/live with HEAD)
+                    if (r.method.equals(method) || (method.equals("HEAD") && r.method.equals("GET"))) { match = r; break; }
                 }
             }
             if (match == null) {
@@ -171,9 +172,21 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                     ByteBufUtil.getBytes(req.content()), (InetSocketAddress) ctx.channel().remoteAddress());
             Route route = match;
             ctx.channel().config().setAutoRead(false);
-            executor.execute(() -> write(ctx, invoke(route, request), keepAlive, false, method, route.template, started));
+            boolean head = method.equals("HEAD");
+            executor.execute(() -> write(ctx, invoke(route, request), keepAlive, head, method, route.template, started));
         } finally {
             req.release();
+        }
+    }
+
+    /** A peer that resets the connection is routine; anything else goes on down the pipeline. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException) {
+            log.debug("connection error: {}", cause.toString());
+            ctx.close();
+        } else {
+            ctx.fireExceptionCaught(cause);
         }
     }
 

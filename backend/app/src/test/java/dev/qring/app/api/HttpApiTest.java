@@ -237,6 +237,9 @@ class HttpApiTest {
     void healthMetricsAndStaticWebApp() {
         Res live = s.get("/health/live", null);
         assertThat(live.status()).isEqualTo(200);
+        Res head = s.call("HEAD", "/health/live", null, null);
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.raw().body()).isEmpty();
         Res ready = s.get("/health/ready", null);
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().get("status").asText()).isEqualTo("ok");
