@@ -64,6 +64,8 @@ public final class CallService implements AutoCloseable {
     private final CallEvents events;
     private final CallMetrics metrics;
     private final ConcurrentHashMap<UUID, Timer> timers = new ConcurrentHashMap<>();
+    /** Live calls as last stored or read here: lets signaling go on while the database is unreachable. */
+    private final ConcurrentHashMap<UUID, CallRecord> lastKnown = new ConcurrentHashMap<>();
 
     /** The armed timer of a call and the call version it was computed from (a stale version never replaces a newer). */
     private record Timer(long version, CallScheduler.Cancellable handle) { }
@@ -130,6 +132,7 @@ public final class CallService implements AutoCloseable {
                     CallStore.insert(c, rec);
                     return new Started(rec, true);
                 });
+                remember(s.call());
                 if (s.created()) changed(null, s.call());
                 return s.call().toCall();
             } catch (DomainException e) {
@@ -170,8 +173,28 @@ public final class CallService implements AutoCloseable {
      */
     public SignalRoute signal(Principal principal, UUID callId, SignalKind kind) {
         Actor actor = actor(principal);
-        CallRecord rec = applyEvent(principal, requireCallId(callId), new CallStateMachine.Signal(actor, kind));
+        CallStateMachine.Signal event = new CallStateMachine.Signal(actor, kind);
+        CallRecord rec;
+        try {
+            rec = applyEvent(principal, requireCallId(callId), event);
+        } catch (DomainException e) {
+            if (e.code() != ErrorCode.UNAVAILABLE) throw e;
+            // The database is unreachable: a live call must still be able to restart ICE (media flows peer to
+            // peer; only signaling needs us). Decide on the last state this instance stored or read; nothing is
+            // written, the next stored change brings the row up to date.
+            rec = fromMemory(principal, callId, event).orElseThrow(() -> e);
+        }
         return new SignalRoute(rec.toCall(), actor.role().other(), rec.homeownerDevice());
+    }
+
+    private Optional<CallRecord> fromMemory(Principal principal, UUID callId, Event event) {
+        CallRecord known = lastKnown.get(callId);
+        if (known == null) return Optional.empty();
+        authorize(principal, known.sessionId(), known.homeownerId());
+        Result r = CallStateMachine.apply(known, event, now(), timings);
+        if (r instanceof Refused ref) throw refusal(ref, known);
+        log.debug("call {}: signaling allowed from memory while the database is unavailable", callId);
+        return Optional.of(r.call());
     }
 
     /**
@@ -385,16 +408,25 @@ public final class CallService implements AutoCloseable {
                 if (attempt < MAX_ATTEMPTS) continue;
                 throw new DomainException(ErrorCode.UNAVAILABLE, "the call is changing too fast, try again");
             }
-            if (a.refused() != null) {
-                throw new CallRefusedException(a.refused().refusal() == CallStateMachine.Refusal.FORBIDDEN
-                        ? ErrorCode.FORBIDDEN : ErrorCode.CONFLICT, a.refused().message(), a.after().toCall());
-            }
+            remember(a.after());
+            if (a.refused() != null) throw refusal(a.refused(), a.after());
             if (a.after() != a.before()) changed(a.before(), a.after());
             return a.after();
         }
     }
 
     private record Applied(CallRecord before, CallRecord after, Refused refused) { }
+
+    private static CallRefusedException refusal(Refused r, CallRecord current) {
+        return new CallRefusedException(r.refusal() == CallStateMachine.Refusal.FORBIDDEN ? ErrorCode.FORBIDDEN
+                : ErrorCode.CONFLICT, r.message(), current.toCall());
+    }
+
+    /** Keeps the newest version of each live call this instance has seen (for signaling during an outage). */
+    private void remember(CallRecord r) {
+        if (r.state().terminal()) lastKnown.remove(r.id());
+        else lastKnown.merge(r.id(), r, (old, n) -> n.version() >= old.version() ? n : old);
+    }
 
     /** After commit: re-arm the timer, publish, count. */
     private void changed(CallRecord before, CallRecord after) {

@@ -90,7 +90,10 @@ public final class Database implements AutoCloseable {
         cfg.setInitializationFailTimeout(-1);
         HikariDataSource ds = new HikariDataSource(cfg);
         try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            // The very first connection (H2 opening its file, a busy 2-core CI machine, a database still starting)
+            // can take longer than the fail-fast bound meant for outages: Flyway retries getting it (1 s, 2 s, 4 s,
+            // 8 s apart) instead of the pool's bound being raised (a pool's timeout is not reliably changed later).
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").connectRetries(4).load().migrate();
         } catch (RuntimeException e) {
             ds.close();
             throw new IllegalStateException("database migration failed (" + (pg ? "PostgreSQL" : "embedded H2") + "): "

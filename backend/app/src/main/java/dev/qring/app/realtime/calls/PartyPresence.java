@@ -1,11 +1,15 @@
 package dev.qring.app.realtime.calls;
 
+import dev.qring.domain.DomainException;
+import dev.qring.domain.ErrorCode;
 import dev.qring.domain.HomeownerPrincipal;
 import dev.qring.domain.Principal;
 import dev.qring.domain.VisitorPrincipal;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PartyPresence {
     private static final Logger log = LoggerFactory.getLogger(PartyPresence.class);
+
+    static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
     private final ConcurrentHashMap<String, Party> parties = new ConcurrentHashMap<>();
     private final Executor executor;
@@ -52,6 +58,12 @@ final class PartyPresence {
             chain = chain.thenRunAsync(this::reconcile, executor);
         }
 
+        /** After a failed report (database unavailable): try again later, or the grace would never start. */
+        private void retryLater() {
+            CompletableFuture.delayedExecutor(RETRY_AFTER.toMillis(), TimeUnit.MILLISECONDS, executor)
+                    .execute(this::reconcileLater);
+        }
+
         private void reconcile() {
             try {
                 boolean present = sockets.get() > 0;
@@ -63,7 +75,12 @@ final class PartyPresence {
                     reportedPresent = false;
                 }
             } catch (RuntimeException e) {
-                log.warn("call presence update failed: {}", e.toString());
+                if (e instanceof DomainException d && d.code() == ErrorCode.UNAVAILABLE) {
+                    log.warn("call presence update failed, retrying: {}", e.toString());
+                    retryLater();
+                    return;
+                }
+                log.error("call presence update failed", e);
             }
             // Forget parties without sockets (a fresh entry starts over: its first connect reports "back").
             if (!present()) parties.computeIfPresent(key, (k, p) -> p == this && p.sockets.get() == 0 ? null : p);
