@@ -42,7 +42,8 @@ class ChatOutageTest {
     @BeforeAll
     void start() {
         pg = PostgresProcess.startNew();
-        DatabaseSettings db = DatabaseSettings.postgres(pg.url(pg.createDatabase("outage").replaceAll(".*/([a-z0-9_]+)\\?.*", "$1")));
+        pg.createDatabase("outage");
+        DatabaseSettings db = DatabaseSettings.postgres(pg.url("outage")); // the postgresql:// form, as QRING_DATABASE_URL
         domain = QRingDomain.start(new DomainSettings(db, "https://qring.test", Duration.ofSeconds(60), Duration.ofHours(6),
                 Duration.ofSeconds(2), new MutableClock()), events);
     }
@@ -118,5 +119,44 @@ class ChatOutageTest {
         assertThat(retry.message()).isEqualTo(lost.join().message());
         assertThat(retry.message().seq()).isEqualTo(7);
         assertThat(join(domain.chat().history(home, sid, 0, 100))).hasSize(7);
+    }
+
+    /**
+     * The one window the design cannot close: COMMIT itself outlives the deadline. Simulated with synchronous
+     * replication to a standby that does not exist (COMMIT is durable locally but does not return). The sender gets
+     * not_saved and the other party hears nothing; once COMMIT returns the row exists, and the sender's retry with
+     * the same clientId returns it (duplicate) and announces it then — both sides end up agreeing, nothing doubled.
+     */
+    @Test
+    void aCommitThatOutlivesTheDeadlineIsResolvedByTheRetry() throws Exception {
+        HomeownerPrincipal home = join(domain.accounts().signup("limbo@example.com", "correct horse battery", "L")
+                .thenCompose(a -> domain.accounts().authenticate(a.token()))).orElseThrow();
+        Created c = join(domain.sessions().create(join(domain.doors().create(home, "Side")).qrSlug(), "r1", "Ann", "", "b"));
+        VisitorPrincipal guest = join(domain.sessions().authenticateVisitor(c.visitorToken())).orElseThrow();
+        UUID sid = c.session().id();
+        join(domain.chat().send(guest, sid, "first", "first"));
+        pg.psql("postgres", "ALTER SYSTEM SET synchronous_standby_names = 'nobody'");
+        pg.psql("postgres", "SELECT pg_reload_conf()");
+        try {
+            Thread.sleep(300); // let the backends pick up the setting
+            CompletableFuture<SendResult> f = domain.chat().send(guest, sid, "limbo", "in limbo");
+            try {
+                f.get(10, TimeUnit.SECONDS);
+                throw new AssertionError("acknowledged although COMMIT never returned");
+            } catch (ExecutionException e) {
+                assertThat(DomainException.of(e).code()).isEqualTo(ErrorCode.NOT_SAVED);
+            }
+        } finally {
+            pg.psql("postgres", "ALTER SYSTEM RESET synchronous_standby_names");
+            pg.psql("postgres", "SELECT pg_reload_conf()");
+        }
+        RecordingEvents.await(Duration.ofSeconds(10), "the delayed COMMIT returned",
+                () -> join(domain.chat().history(home, sid, 1, 10)).size() == 1);
+        assertThat(events.messages).extracting(Message::clientId).doesNotContain("limbo"); // never announced as saved
+        SendResult retry = join(domain.chat().send(guest, sid, "limbo", "in limbo"));
+        assertThat(retry.duplicate()).isTrue();
+        assertThat(retry.message().seq()).isEqualTo(2);
+        assertThat(events.messages).extracting(Message::clientId).containsOnlyOnce("limbo"); // announced now
+        assertThat(join(domain.chat().history(home, sid, 0, 10))).hasSize(2);
     }
 }
