@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -258,6 +259,8 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void installWebSocket(ChannelHandlerContext ctx, EngineSocket s) {
         ChannelPipeline p = ctx.pipeline();
+        // Many packets are written per read (acks, broadcasts): flush once per read batch / loop turn, not per packet.
+        if (p.get("eio-flush") == null) p.addFirst("eio-flush", new FlushConsolidationHandler(256, true));
         p.addAfter(ctx.name(), "eio-ws-aggregator", new WebSocketFrameAggregator(server.options.maxPayload()));
         p.addAfter("eio-ws-aggregator", "eio-ws", new WebSocketTransportHandler(server, s));
     }

@@ -70,8 +70,8 @@ final class RawWs implements WebSocket.Listener, AutoCloseable {
     Object next(boolean keepPings) {
         try {
             while (true) {
-                Object m = messages.poll(5, TimeUnit.SECONDS);
-                if (m == null) throw new AssertionError("no message within 5 s");
+                Object m = messages.poll(10, TimeUnit.SECONDS);
+                if (m == null) throw new AssertionError("no message within 10 s");
                 if (!keepPings && "2".equals(m)) { ws.sendText("3", true); continue; }
                 return m;
             }
@@ -89,9 +89,9 @@ final class RawWs implements WebSocket.Listener, AutoCloseable {
     /** Waits for the close (or error) and returns the status code (-1 on abnormal end). */
     int awaitClose() {
         try {
-            return closed.get(5, TimeUnit.SECONDS);
+            return closed.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new AssertionError("websocket not closed within 5 s");
+            throw new AssertionError("websocket not closed within 10 s");
         }
     }
 

@@ -7,9 +7,9 @@ final class EngineTestUtil {
         try { Thread.sleep(ms); } catch (InterruptedException e) { throw new AssertionError(e); }
     }
 
-    /** Retries an assertion for up to 2 s (server state changes on its event loops). */
+    /** Retries an assertion for up to 5 s (server state changes on its event loops). */
     static void eventually(Runnable assertion) {
-        long deadline = System.nanoTime() + 2_000_000_000L;
+        long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
             try {
                 assertion.run();

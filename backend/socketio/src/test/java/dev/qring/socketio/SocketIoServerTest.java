@@ -50,7 +50,7 @@ class SocketIoServerTest {
         LeakCheck.enable();
         io = SocketIoServer.create(SocketIoOptions.defaults()
                 .withPing(Duration.ofMillis(300), Duration.ofMillis(200))
-                .withConnectTimeout(Duration.ofMillis(500))
+                .withConnectTimeout(Duration.ofMillis(1500))
                 .withMaxPayload(100_000)
                 .withOutboundQueueLimit(64 * 1024));
         for (String name : List.of("/", "/custom")) {
@@ -133,7 +133,7 @@ class SocketIoServerTest {
     }
 
     static String await(CompletableFuture<String> f) {
-        try { return f.get(5, TimeUnit.SECONDS); } catch (Exception e) { throw new AssertionError(e); }
+        try { return f.get(10, TimeUnit.SECONDS); } catch (Exception e) { throw new AssertionError(e); }
     }
 
     void assertServerStillServes() {
