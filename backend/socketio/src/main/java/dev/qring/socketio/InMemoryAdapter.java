@@ -73,26 +73,35 @@ public class InMemoryAdapter implements Adapter {
     }
 
     private void forEachTarget(BroadcastOptions options, java.util.function.Consumer<Socket> action) {
-        Set<Socket> excluded = Set.of();
+        // Exclusion sets are checked in place (no copy): the common case is one except room, the sender's own id.
+        Set<Socket>[] excluded = null;
         if (!options.except().isEmpty()) {
-            excluded = new HashSet<>();
+            @SuppressWarnings("unchecked") Set<Socket>[] sets = new Set[options.except().size()];
+            int n = 0;
             for (String room : options.except()) {
                 Set<Socket> members = rooms.get(room);
-                if (members != null) excluded.addAll(members);
+                if (members != null) sets[n++] = members;
             }
+            if (n > 0) excluded = n == sets.length ? sets : java.util.Arrays.copyOf(sets, n);
         }
         if (options.rooms().isEmpty()) {
-            for (Socket s : socketRooms.keySet()) if (!excluded.contains(s)) action.accept(s);
+            for (Socket s : socketRooms.keySet()) if (!isExcluded(excluded, s)) action.accept(s);
         } else if (options.rooms().size() == 1) {
             Set<Socket> members = rooms.get(options.rooms().iterator().next());
-            if (members != null) for (Socket s : members) if (!excluded.contains(s)) action.accept(s);
+            if (members != null) for (Socket s : members) if (!isExcluded(excluded, s)) action.accept(s);
         } else {
             Set<Socket> seen = new HashSet<>();
             for (String room : options.rooms()) {
                 Set<Socket> members = rooms.get(room);
                 if (members == null) continue;
-                for (Socket s : members) if (!excluded.contains(s) && seen.add(s)) action.accept(s);
+                for (Socket s : members) if (!isExcluded(excluded, s) && seen.add(s)) action.accept(s);
             }
         }
+    }
+
+    private static boolean isExcluded(Set<Socket>[] excluded, Socket s) {
+        if (excluded == null) return false;
+        for (Set<Socket> set : excluded) if (set.contains(s)) return true;
+        return false;
     }
 }

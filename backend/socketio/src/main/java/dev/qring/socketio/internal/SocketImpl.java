@@ -85,10 +85,8 @@ final class SocketImpl implements Socket {
         ArrayNode arr = (ArrayNode) p.data();
         JsonNode name = arr.get(0);
         String event = name.isTextual() ? name.textValue() : name.asText();
-        List<JsonNode> args = new ArrayList<>(arr.size() - 1);
-        for (int i = 1; i < arr.size(); i++) args.add(arr.get(i));
         Ack ack = p.ackId() >= 0 ? new AckImpl(this, p.ackId()) : AckImpl.NONE;
-        ns.dispatchEvent(this, event, List.copyOf(args), ack);
+        ns.dispatchEvent(this, event, new EventArgs(arr), ack);
     }
 
     void onAck(Packet p) {
@@ -220,4 +218,18 @@ final class SocketImpl implements Socket {
 
     @Override
     public String toString() { return "Socket[" + ns.name() + " " + id + "]"; }
+
+    /** The arguments of an event (the array after its name), as a read-only view: no copy per event. */
+    private static final class EventArgs extends java.util.AbstractList<JsonNode> implements java.util.RandomAccess {
+        private final ArrayNode array;
+
+        EventArgs(ArrayNode array) { this.array = array; }
+
+        @Override public JsonNode get(int i) {
+            java.util.Objects.checkIndex(i, size());
+            return array.get(i + 1);
+        }
+
+        @Override public int size() { return array.size() - 1; }
+    }
 }
