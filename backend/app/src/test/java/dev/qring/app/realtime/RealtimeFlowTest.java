@@ -28,6 +28,15 @@ class RealtimeFlowTest {
     void visitorRingsChatsReconnectsOnH2() {
         try (TestServer s = TestServer.start()) {
             runScript("e2e-flow.mjs", s.base);
+            // the flow is visible to operators: one ring answered and ended, chat acks by outcome, connections
+            String metrics = s.get("/metrics", null).body();
+            assertThat(metrics).contains("qring_rings_total{outcome=\"ringing\"} 1.0")
+                    .contains("qring_rings_total{outcome=\"answered\"} 1.0")
+                    .contains("qring_rings_total{outcome=\"ended\"} 1.0")
+                    .contains("qring_chat_acks_total{outcome=\"saved\"} 5.0")
+                    .contains("qring_chat_acks_total{outcome=\"duplicate\"} 1.0")
+                    .containsPattern("socketio_connections_total [1-9]")
+                    .doesNotContainPattern("qh_[A-Za-z0-9_-]{10}|qv_[A-Za-z0-9_-]{10}");
         }
     }
 
