@@ -74,7 +74,15 @@ else
   SERVER_CPU=0; GEN_CPUS=0; PIN_SERVER=(setsid); PIN_GEN=(setsid)
 fi
 prioritize() { # pid: raise the priority of the autogroup (session) of that process
-  [ "$(id -u)" = 0 ] && [ "$BENCH_NICE" != 0 ] && [ -w "/proc/$1/autogroup" ] && echo "$BENCH_NICE" >"/proc/$1/autogroup" 2>/dev/null || true
+  [ "$(id -u)" = 0 ] && [ "$BENCH_NICE" != 0 ] || return 0
+  # Only once the process leads its own session: before setsid() runs it still sits in OUR session's autogroup.
+  local i sid
+  for i in $(seq 1 100); do
+    sid=$(awk '{ print $6 }' "/proc/$1/stat" 2>/dev/null) || return 0
+    [ "$sid" = "$1" ] && { echo "$BENCH_NICE" >"/proc/$1/autogroup" 2>/dev/null || true; return 0; }
+    sleep 0.01
+  done
+  say "could not raise the priority of pid $1 (not a session leader)"
 }
 
 # ---------------------------------------------------------------- process bookkeeping: everything stopped by pid
