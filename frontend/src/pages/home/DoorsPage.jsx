@@ -3,7 +3,7 @@ import { homeownerApi, errorText } from '../../lib/api.js';
 import { Link } from '../../lib/router.jsx';
 import { useQrBlobUrl } from '../../lib/qr.js';
 
-function DoorItem({ door, onChange }) {
+function DoorItem({ door, onChange, onDelete }) {
   const [editing, setEditing] = useState(false);
   const [label, setLabel] = useState(door.label);
   const [error, setError] = useState(null);
@@ -15,6 +15,17 @@ function DoorItem({ door, onChange }) {
       const r = await homeownerApi(`/doors/${door.id}`, { method: 'PATCH', body });
       onChange(r.door);
       setEditing(false);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  const remove = async () => {
+    if (!window.confirm(`Delete "${door.label}"? Its QR code stops working.`)) return;
+    setError(null);
+    try {
+      await homeownerApi(`/doors/${door.id}`, { method: 'DELETE' });
+      onDelete(door.id);
     } catch (e) {
       setError(errorText(e));
     }
@@ -45,6 +56,7 @@ function DoorItem({ door, onChange }) {
             {door.active ? 'Switch off' : 'Switch on'}
           </button>
           <Link className="btn small" to={`/app/doors/${door.id}/print`} data-testid="door-print">Print QR</Link>
+          <button type="button" className="btn small ghost" onClick={remove} data-testid="door-delete">Delete</button>
         </div>
         {error && <p className="error small">{error}</p>}
       </div>
@@ -85,7 +97,12 @@ export default function DoorsPage() {
         {doors && doors.length === 0 && <p className="muted">No doors yet. Add one, print its QR code and stick it by the door.</p>}
         <ul className="list" data-testid="door-list">
           {(doors || []).map((d) => (
-            <DoorItem key={d.id} door={d} onChange={(nd) => setDoors((list) => list.map((x) => (x.id === nd.id ? nd : x)))} />
+            <DoorItem
+              key={d.id}
+              door={d}
+              onChange={(nd) => setDoors((list) => list.map((x) => (x.id === nd.id ? nd : x)))}
+              onDelete={(id) => setDoors((list) => list.filter((x) => x.id !== id))}
+            />
           ))}
         </ul>
       </div>

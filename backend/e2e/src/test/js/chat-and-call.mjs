@@ -55,5 +55,14 @@ main(async (browsers) => {
   let call = null;
   if (withCall) call = await runCall(home, visitor);
 
+  // History and the printable QR, for the screenshots in docs/.
+  await home.goto(`${BASE}/app/history`);
+  await home.locator('[data-testid="session-row"]').first().waitFor({ timeout: 10000 });
+  await shot(home, 'homeowner-history');
+  await home.goto(`${BASE}/app/doors`);
+  await home.getByTestId('door-print').first().click();
+  await home.getByTestId('print-qr').waitFor({ timeout: 10000 });
+  await shot(home, 'homeowner-print-qr');
+
   return { slug, visitorBodies, homeBodies, readStates: true, call };
 });
