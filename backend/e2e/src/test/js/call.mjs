@@ -30,7 +30,7 @@ export async function callStats(page) {
   });
 }
 
-export async function runCall(home, visitor, { expectRelayProtocol, shots = true } = {}) {
+export async function runCall(home, visitor, { expectRelayProtocol, shots = true, iceRestart = false } = {}) {
   log('homeowner starts a video call');
   await home.getByTestId('call-start-video').click();
   await visitor.getByTestId('call-incoming').waitFor({ timeout: 15000 });
@@ -62,6 +62,8 @@ export async function runCall(home, visitor, { expectRelayProtocol, shots = true
     assert(s.framesDecoded > 10, `${who} decoded remote video frames (${s.framesDecoded})`);
     if (expectRelayProtocol) assert(s.relayProtocol === expectRelayProtocol, `${who === 'visitor' ? 'visitor' : who} relays over ${expectRelayProtocol} (got ${s.relayProtocol})`);
   }
+  let restart = null;
+  if (iceRestart) restart = await checkIceRestart(home, visitor);
   const visitorBadge = await visitor.getByTestId('call-badge').textContent();
   const homeBadge = await home.getByTestId('call-badge').textContent();
   if (shots) {
@@ -76,6 +78,32 @@ export async function runCall(home, visitor, { expectRelayProtocol, shots = true
   await visitor.getByTestId('call-ended').waitFor({ timeout: 10000 });
   const ended = await visitor.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
   const homeEnded = await home.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
-  return { visitor: v, homeowner: h, visitorBadge, homeBadge, wallSetupMs, ended, homeEnded };
+  return { visitor: v, homeowner: h, restart, visitorBadge, homeBadge, wallSetupMs, ended, homeEnded };
 }
 
+
+const ufrag = (sdp) => ((sdp || '').match(/a=ice-ufrag:(\S+)/) || [])[1];
+
+/** The visitor restarts ICE (as on a network change): new ICE credentials on both ends, media keeps flowing. */
+async function checkIceRestart(home, visitor) {
+  const before = await visitor.evaluate(() => window.__qring.call.pc.localDescription.sdp);
+  const framesBefore = (await callStats(home)).framesDecoded;
+  log('visitor restarts ICE');
+  await visitor.evaluate(() => window.__qring.call.restartIce('browser test'));
+  let after = null;
+  let remoteAtHome = null;
+  for (let i = 0; i < 60; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    after = await visitor.evaluate(() => ({ sdp: window.__qring.call.pc.localDescription.sdp, sig: window.__qring.call.pc.signalingState, conn: window.__qring.call.pc.connectionState }));
+    remoteAtHome = await home.evaluate(() => window.__qring.call.pc.remoteDescription.sdp);
+    if (ufrag(after.sdp) !== ufrag(before) && ufrag(remoteAtHome) === ufrag(after.sdp) && after.sig === 'stable' && after.conn === 'connected') break;
+  }
+  assert(ufrag(after.sdp) !== ufrag(before), 'ICE restart produced new ICE credentials');
+  assert(ufrag(remoteAtHome) === ufrag(after.sdp), 'the homeowner applied the restart offer');
+  await new Promise((r) => setTimeout(r, 1000));
+  const framesAfter = (await callStats(home)).framesDecoded;
+  assert(framesAfter > framesBefore, `media keeps flowing after the ICE restart (${framesBefore} -> ${framesAfter})`);
+  const conn = await visitor.evaluate(() => window.__qring.call.pc.connectionState);
+  assert(conn === 'connected', `still connected after the ICE restart (${conn})`);
+  return { ufragBefore: ufrag(before), ufragAfter: ufrag(after.sdp), framesBefore, framesAfter };
+}

@@ -53,7 +53,7 @@ main(async (browsers) => {
   await shot(home, 'homeowner-session-chat');
 
   let call = null;
-  if (withCall) call = await runCall(home, visitor);
+  if (withCall) call = await runCall(home, visitor, { iceRestart: true });
 
   // History and the printable QR, for the screenshots in docs/.
   await home.goto(`${BASE}/app/history`);

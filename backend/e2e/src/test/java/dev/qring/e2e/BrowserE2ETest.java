@@ -70,6 +70,10 @@ class BrowserE2ETest {
             for (JsonNode c : s.path("localCandidates")) assertThat(c.path("type").asText()).isEqualTo("relay");
         }
         assertThat(call.path("visitorBadge").asText()).startsWith("Relay");
+        // ICE restart (what a network change triggers): new ICE credentials, media keeps flowing.
+        JsonNode restart = call.path("restart");
+        assertThat(restart.path("ufragAfter").asText()).isNotEmpty().isNotEqualTo(restart.path("ufragBefore").asText());
+        assertThat(restart.path("framesAfter").asInt()).isGreaterThan(restart.path("framesBefore").asInt());
         // The server's call record, as both sides received it when the call ended.
         JsonNode ended = call.path("ended");
         assertThat(ended.path("state").asText()).isEqualTo("ended");
