@@ -39,6 +39,14 @@ public final class EngineSocket {
         /** A text message (Engine.IO MESSAGE packet, without the leading '4'). */
         void onMessage(EngineSocket socket, String text);
 
+        /**
+         * The same, as UTF-8 bytes {@code [offset, offset + length)} (websocket frames arrive this way; the array is
+         * not reused after the call). Override to parse bytes directly; the default decodes to a String.
+         */
+        default void onMessage(EngineSocket socket, byte[] utf8, int offset, int length) {
+            onMessage(socket, new String(utf8, offset, length, StandardCharsets.UTF_8));
+        }
+
         /** A binary message. */
         void onBinary(EngineSocket socket, byte[] data);
 
@@ -261,14 +269,19 @@ public final class EngineSocket {
         ws.writeAndFlush(new TextWebSocketFrame(openPacket), ws.voidPromise());
     }
 
-    void onWsText(Channel ch, String text) {
-        if (!loop.inEventLoop()) { run(() -> onWsText(ch, text)); return; }
+    /** A text frame (valid UTF-8: the frame decoder checks) from a websocket of this session. */
+    void onWsText(Channel ch, byte[] utf8) {
+        if (!loop.inEventLoop()) { run(() -> onWsText(ch, utf8)); return; }
         if (closed) return;
-        if (ch == probe) { onProbeText(text); return; }
+        if (ch == probe) { onProbeText(new String(utf8, StandardCharsets.UTF_8)); return; }
         if (ch != ws) return;
+        if (utf8.length > 0 && utf8[0] == EnginePacket.MESSAGE) { // the hot path: no String, no copy
+            listener.onMessage(this, utf8, 1, utf8.length - 1);
+            return;
+        }
         EnginePacket p;
         try {
-            p = EnginePacket.decodeText(text);
+            p = EnginePacket.decodeText(new String(utf8, StandardCharsets.UTF_8));
         } catch (ProtocolException e) {
             fail("parse error");
             return;
@@ -447,9 +460,8 @@ public final class EngineSocket {
             pollBuffer = null;
         }
         Channel c = ws;
-        if (c != null && c.isActive()) {
-            if (byClient || reason.equals("transport close")) c.close();
-            else c.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+        if (c != null && c.isActive()) { // a closing handshake, so that every client sees a clean close
+            c.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
         }
         log.debug("session {} closed: {}", id, reason);
         try {

@@ -28,7 +28,7 @@ final class WebSocketTransportHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             switch (msg) {
-                case TextWebSocketFrame t -> session.onWsText(ctx.channel(), t.text());
+                case TextWebSocketFrame t -> session.onWsText(ctx.channel(), ByteBufUtil.getBytes(t.content()));
                 case BinaryWebSocketFrame b -> session.onWsBinary(ctx.channel(), ByteBufUtil.getBytes(b.content()));
                 case PingWebSocketFrame p -> ctx.writeAndFlush(new PongWebSocketFrame(p.content().retain()));
                 case CloseWebSocketFrame c -> ctx.writeAndFlush(new CloseWebSocketFrame(c.statusCode() < 0 ? 1000 : c.statusCode(), ""))

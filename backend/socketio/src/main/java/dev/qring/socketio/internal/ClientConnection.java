@@ -57,13 +57,19 @@ final class ClientConnection implements EngineSocket.Listener {
 
     @Override
     public void onMessage(EngineSocket socket, String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        onMessage(socket, b, 0, b.length);
+    }
+
+    @Override
+    public void onMessage(EngineSocket socket, byte[] utf8, int offset, int length) {
         if (partial != null) {
             protocolError("text packet while waiting for binary attachments");
             return;
         }
         Packet p;
         try {
-            p = PacketDecoder.decode(text);
+            p = PacketDecoder.decode(utf8, offset, length);
         } catch (ProtocolException e) {
             protocolError(e.getMessage());
             return;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BinaryNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qring.engineio.ProtocolException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,49 +37,65 @@ public final class PacketDecoder {
     private PacketDecoder() { }
 
     public static Packet decode(String str) throws ProtocolException {
-        int len = str.length();
-        if (len == 0) throw new ProtocolException("empty packet");
-        int type = str.charAt(0) - '0';
+        byte[] b = str.getBytes(StandardCharsets.UTF_8);
+        return decode(b, 0, b.length);
+    }
+
+    /** Decodes a packet from UTF-8 bytes {@code [offset, offset + length)} of {@code buf} (not kept). */
+    public static Packet decode(byte[] buf, int offset, int length) throws ProtocolException {
+        if (offset < 0 || length < 0 || offset + length > buf.length) throw new ProtocolException("bad bounds");
+        int len = offset + length;
+        if (length == 0) throw new ProtocolException("empty packet");
+        int type = buf[offset] - '0';
         if (type < 0 || type > 6) throw new ProtocolException("unknown packet type");
-        int i = 1;
+        int i = offset + 1;
         int attachments = 0;
         if (type == Packet.BINARY_EVENT || type == Packet.BINARY_ACK) {
             int start = i;
-            while (i < len && str.charAt(i) != '-') {
-                if (!isDigit(str.charAt(i))) throw new ProtocolException("illegal attachments");
+            while (i < len && buf[i] != '-') {
+                if (!isDigit(buf[i])) throw new ProtocolException("illegal attachments");
                 i++;
             }
             if (i == len || i == start || i - start > 4) throw new ProtocolException("illegal attachments");
-            attachments = Integer.parseInt(str, start, i, 10);
+            attachments = (int) parseDigits(buf, start, i);
             if (attachments > MAX_ATTACHMENTS) throw new ProtocolException("too many attachments");
             i++; // '-'
         }
         String nsp = "/";
-        if (i < len && str.charAt(i) == '/') {
+        if (i < len && buf[i] == '/') {
             int start = i;
-            while (i < len && str.charAt(i) != ',') i++;
-            nsp = str.substring(start, i);
+            while (i < len && buf[i] != ',') i++;
+            nsp = new String(buf, start, i - start, StandardCharsets.UTF_8);
             if (i < len) i++; // ','
         }
         long ackId = -1;
-        if (i < len && isDigit(str.charAt(i))) {
+        if (i < len && isDigit(buf[i])) {
             int start = i;
-            while (i < len && isDigit(str.charAt(i))) i++;
+            while (i < len && isDigit(buf[i])) i++;
             if (i - start > 15) throw new ProtocolException("ack id too large");
-            ackId = Long.parseLong(str, start, i, 10);
+            ackId = parseDigits(buf, start, i);
         }
         JsonNode data = null;
         if (i < len) {
             try {
-                data = STRICT.readTree(str.substring(i));
-            } catch (JacksonException | RuntimeException e) {
+                data = STRICT.readTree(buf, i, len - i);
+            } catch (JacksonException | RuntimeException | java.io.IOException e) {
                 throw new ProtocolException("invalid payload");
             }
+            if (data == null || data.isMissingNode()) throw new ProtocolException("invalid payload");
         }
         if (!payloadValid(type, data)) throw new ProtocolException("invalid payload");
         if ((type == Packet.ACK || type == Packet.BINARY_ACK) && ackId < 0) throw new ProtocolException("ack without id");
         return new Packet(type, nsp, ackId, data, attachments);
     }
+
+    private static long parseDigits(byte[] buf, int from, int to) {
+        long v = 0;
+        for (int k = from; k < to; k++) v = v * 10 + (buf[k] - '0');
+        return v;
+    }
+
+    private static boolean isDigit(byte c) { return c >= '0' && c <= '9'; }
 
     private static boolean payloadValid(int type, JsonNode data) {
         return switch (type) {
@@ -92,7 +109,6 @@ public final class PacketDecoder {
         };
     }
 
-    private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
 
     /**
      * Replaces every {@code {"_placeholder":true,"num":n}} with the n-th attachment. Every attachment index must be
