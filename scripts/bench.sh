@@ -41,7 +41,7 @@ say() { echo "[bench] $*" | tee -a "$OUT/bench.log" >&2; }
 if [ $QUICK = 1 ]; then
   D_ROUNDS=1; D_WARMUP=2; D_DURATION=3; D_LWARMUP=1; D_LDURATION=3; D_CONNECTIONS=3000; D_RATE=5000
 else
-  D_ROUNDS=5; D_WARMUP=5; D_DURATION=4; D_LWARMUP=3; D_LDURATION=4; D_CONNECTIONS=10000,20000; D_RATE=5000,20000
+  D_ROUNDS=5; D_WARMUP=5; D_DURATION=4; D_LWARMUP=3; D_LDURATION=4; D_CONNECTIONS=10000,20000; D_RATE=5000,20000,40000
 fi
 ROUNDS="${BENCH_ROUNDS:-$D_ROUNDS}"   # measured windows per server and phase, alternating node/qring (A B B A ...)
 ROOMS="${BENCH_ROOMS:-250}"           # 2 clients per room
