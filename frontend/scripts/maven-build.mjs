@@ -4,7 +4,7 @@
 // `mvn install` fast on repeat runs while staying correct on a fresh clone.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,6 +52,8 @@ if (!existsSync(buildStamp) || readFileSync(buildStamp, 'utf8') !== buildHash) {
   console.log('[qring-frontend] vite build');
   run(['run', 'build']);
   writeFileSync(buildStamp, buildHash);
+  // Maven copies dist/ over target/classes/static without deleting: drop old hashed assets first.
+  rmSync(join(root, 'target', 'classes', 'static'), { recursive: true, force: true });
 } else {
   console.log('[qring-frontend] dist/ is up to date');
 }
