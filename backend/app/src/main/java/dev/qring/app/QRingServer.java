@@ -1,6 +1,9 @@
 package dev.qring.app;
 
 import dev.qring.app.api.ApiRoutes;
+import dev.qring.app.cluster.RedisAdapter;
+import dev.qring.app.cluster.RedisBus;
+import dev.qring.app.http.Json;
 import dev.qring.app.api.HealthRoutes;
 import dev.qring.app.config.AppConfig;
 import dev.qring.app.http.ApiException;
@@ -85,11 +88,22 @@ public final class QRingServer implements AutoCloseable {
         closeables.add(blocking::close);
         metrics = new AppMetrics();
 
-        io = SocketIoServer.create(SocketIoOptions.defaults().withMaxPayload(SOCKET_MAX_PAYLOAD));
+        SocketIoOptions ioOptions = SocketIoOptions.defaults().withMaxPayload(SOCKET_MAX_PAYLOAD);
+        RedisBus bus = null;
+        if (config.redisUrl() != null) {
+            // several instances: broadcasts fan out through Redis pub/sub (rooms stay per instance)
+            RedisBus b = new RedisBus(config.redisUrl());
+            bus = b;
+            closeables.add(b);
+            ioOptions = ioOptions.withAdapterFactory(ns -> new RedisAdapter(ns, b, Json.MAPPER));
+            metrics.bindCluster(b);
+        }
+        io = SocketIoServer.create(ioOptions);
         closeables.add(io);
         metrics.bindSocketIo(io.stats());
         Namespace signaling = io.of(SIGNALING);
         Namespace dashboard = io.of(DASHBOARD);
+        if (bus != null) bus.start(java.time.Duration.ofSeconds(3));
         Realtime realtime = new Realtime(signaling, dashboard);
         SignalingContext ctx = new SignalingContext(realtime, metrics, blocking);
 

@@ -54,6 +54,13 @@ public final class AppMetrics {
                 .description("connections closed for malformed or oversized input").register(registry);
     }
 
+    /** Cross-instance fan-out (QRING_REDIS_URL): messages published, received, dropped (Redis unreachable). */
+    public void bindCluster(dev.qring.app.cluster.RedisBus bus) {
+        FunctionCounter.builder("qring.cluster.published", bus, b -> b.published()).register(registry);
+        FunctionCounter.builder("qring.cluster.received", bus, b -> b.received()).register(registry);
+        FunctionCounter.builder("qring.cluster.dropped", bus, b -> b.dropped()).register(registry);
+    }
+
     public void httpRequest(String method, String route, int status, long nanos) {
         Timer.builder("http.server.requests")
                 .tag("method", method).tag("route", route).tag("status", Integer.toString(status))

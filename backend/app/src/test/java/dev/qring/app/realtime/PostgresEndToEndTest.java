@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.qring.app.support.TestServer;
 import dev.qring.testkit.NodeScript;
 import dev.qring.testkit.PostgresProcess;
+import dev.qring.testkit.RedisProcess;
 import dev.qring.testkit.TestPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * End to end on a real PostgreSQL (one server process shared by both tests, one database each): the visitor flow
- * ({@code e2e-flow.mjs}), and PostgreSQL stopped mid-conversation, end to end through socket.io-client (src/test/js/outage.mjs). The script asks
+ * ({@code e2e-flow.mjs}), two instances fanning out through Redis ({@code cluster.mjs}), and PostgreSQL stopped
+ * mid-conversation, end to end through socket.io-client (src/test/js/outage.mjs). The script asks
  * for "db-stop" / "db-start" through request files; this test performs them on the real PostgreSQL process.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,6 +64,22 @@ class PostgresEndToEndTest {
 
     @Test
     @Order(2)
+    void twoInstancesFanOutThroughRedis() {
+        pg.createDatabase("qring_cluster");
+        try (RedisProcess redis = RedisProcess.startNew()) {
+            Map<String, String> env = Map.of("QRING_DATABASE_URL", pg.url("qring_cluster"), "QRING_REDIS_URL", redis.url());
+            try (TestServer a = TestServer.start(env); TestServer b = TestServer.start(env)) {
+                NodeScript.Result r = NodeScript.of(TestPaths.repoRoot().resolve("backend/app/src/test/js/cluster.mjs"))
+                        .args(a.base, b.base).timeout(Duration.ofSeconds(60)).run();
+                assertThat(r.requireLine("RESULT ")).as(r.tail()).startsWith("{\"ok\":true");
+                assertThat(a.get("/metrics", null).body()).containsPattern("qring_cluster_published_total [1-9]");
+                assertThat(b.get("/metrics", null).body()).containsPattern("qring_cluster_received_total [1-9]");
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
     void chatDuringAndAfterADatabaseOutage() throws Exception {
         {
             pg.createDatabase("qring_outage");
