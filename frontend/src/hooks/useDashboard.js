@@ -11,6 +11,7 @@ export function useDashboard(token) {
   const [ringing, setRinging] = useState([]); // [{session, door, at}]
   const [updates, setUpdates] = useState(0); // bumps on any session change (history refresh)
   const [lastSessions, setLastSessions] = useState({}); // id -> session
+  const [incomingCalls, setIncomingCalls] = useState([]); // visitor-started calls still ringing
   const socketRef = useRef(null);
 
   useEffect(() => {
@@ -42,7 +43,15 @@ export function useDashboard(token) {
       if (p.session.status !== 'ringing') setRinging((list) => list.filter((r) => r.session.id !== p.session.id));
       setUpdates((n) => n + 1);
     });
-    socket.on('call.updated', () => setUpdates((n) => n + 1));
+    socket.on('call.updated', (p) => {
+      setUpdates((n) => n + 1);
+      const call = p && p.call;
+      if (!call) return;
+      setIncomingCalls((list) => {
+        const rest = list.filter((c) => c.id !== call.id);
+        return call.state === 'ringing' && call.initiatorRole === 'visitor' ? [...rest, call] : rest;
+      });
+    });
     return () => {
       socket.removeAllListeners();
       socket.disconnect();
@@ -51,7 +60,8 @@ export function useDashboard(token) {
   }, [token]);
 
   const dismiss = (id) => setRinging((list) => list.filter((r) => r.session.id !== id));
-  return { connection, ringing, dismiss, updates, lastSessions };
+  const dismissCall = (id) => setIncomingCalls((list) => list.filter((c) => c.id !== id));
+  return { connection, ringing, dismiss, updates, lastSessions, incomingCalls, dismissCall };
 }
 
 /** Doorbell sound (WebAudio oscillator): two soft tones repeated while something rings. */

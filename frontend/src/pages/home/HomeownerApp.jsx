@@ -43,9 +43,10 @@ function SignedIn({ token, path }) {
   }, []);
   useEffect(() => {
     if (!chime.current) return;
-    if (dash.ringing.length) chime.current.start();
+    const calling = dash.incomingCalls.some((c) => !path.endsWith(c.sessionId));
+    if (dash.ringing.length || calling) chime.current.start();
     else chime.current.stop();
-  }, [dash.ringing.length]);
+  }, [dash.ringing.length, dash.incomingCalls, path]);
   useEffect(() => {
     document.title = dash.ringing.length ? '(Ringing) Someone is at the door — QRing' : 'QRing';
   }, [dash.ringing.length]);
@@ -92,6 +93,7 @@ function SignedIn({ token, path }) {
       )}
       {page}
       {dash.ringing.length > 0 && <RingAlert dash={dash} token={token} current={path} />}
+      {dash.ringing.length === 0 && <CallAlert dash={dash} path={path} />}
     </>
   );
 }
@@ -127,6 +129,33 @@ function RingAlert({ dash, token }) {
         <button type="button" className="btn danger" onClick={decline} data-testid="ring-decline" disabled={busy}>Decline</button>
       </div>
       {dash.ringing.length > 1 && <div className="small">+{dash.ringing.length - 1} more at the door</div>}
+    </div>
+  );
+}
+
+/** A visitor is calling while this device shows another page: offer to open the session (which has Accept). */
+function CallAlert({ dash, path }) {
+  const call = dash.incomingCalls.find((c) => path !== `/app/sessions/${c.sessionId}`);
+  if (!call) return null;
+  const s = dash.lastSessions[call.sessionId];
+  return (
+    <div className="ring-alert no-print" role="alertdialog" aria-label="Incoming call" data-testid="call-alert">
+      <div className="row">
+        <span className="bell" aria-hidden="true">
+          <Icon name="bell" />
+        </span>
+        <div className="grow">
+          <div className="who">{(s && s.visitorName) || 'The visitor'} is calling ({call.media})</div>
+        </div>
+      </div>
+      <div className="row">
+        <button type="button" className="btn good" onClick={() => navigate(`/app/sessions/${call.sessionId}`)} data-testid="call-alert-open">
+          Open
+        </button>
+        <button type="button" className="btn" onClick={() => dash.dismissCall(call.id)}>
+          Not now
+        </button>
+      </div>
     </div>
   );
 }
