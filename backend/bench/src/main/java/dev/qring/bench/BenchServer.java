@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -63,16 +62,10 @@ public final class BenchServer {
             if (room != null) socket.to((String) room).emit("msg", p);
             ack.send(OK);
         });
-        // Experiment switch (off by default, so the bench measures the server as shipped): BENCH_FLUSH_CONSOLIDATION=1
-        // puts Netty's FlushConsolidationHandler at the head of every pipeline to see what batching write syscalls buys.
-        boolean consolidate = "1".equals(System.getenv("BENCH_FLUSH_CONSOLIDATION"));
-        ChannelHandler[] handlers = consolidate
-                ? new ChannelHandler[] {new FlushConsolidationInstaller(), io.httpHandler(), new GcEndpoint()}
-                : new ChannelHandler[] {io.httpHandler(), new GcEndpoint()};
-        NettyHttpServer http = NettyHttpServer.start(new InetSocketAddress(host, port), 1 << 20, handlers);
+        NettyHttpServer http = NettyHttpServer.start(new InetSocketAddress(host, port), 1 << 20, io.httpHandler(), new GcEndpoint());
         System.out.println("qring bench server on " + host + ":" + http.port() + " pid=" + ProcessHandle.current().pid()
                 + " java=" + Runtime.version() + " cpus=" + Runtime.getRuntime().availableProcessors()
-                + " args=" + ManagementFactory.getRuntimeMXBean().getInputArguments() + (consolidate ? " flush-consolidation=on" : ""));
+                + " args=" + ManagementFactory.getRuntimeMXBean().getInputArguments()));
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             http.close();
@@ -80,16 +73,6 @@ public final class BenchServer {
             stopped.countDown();
         }));
         stopped.await();
-    }
-
-    /** Adds a per-channel {@link FlushConsolidationHandler} at the head of the pipeline, then gets out of the way. */
-    @ChannelHandler.Sharable
-    static final class FlushConsolidationInstaller extends ChannelInboundHandlerAdapter {
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            ctx.pipeline().addFirst(new FlushConsolidationHandler(256, true));
-            ctx.pipeline().remove(this);
-        }
     }
 
     /** {@code GET /bench/gc}: full GC, then heap figures as JSON. Other requests pass on. */
