@@ -65,7 +65,7 @@ public final class BenchServer {
         NettyHttpServer http = NettyHttpServer.start(new InetSocketAddress(host, port), 1 << 20, io.httpHandler(), new GcEndpoint());
         System.out.println("qring bench server on " + host + ":" + http.port() + " pid=" + ProcessHandle.current().pid()
                 + " java=" + Runtime.version() + " cpus=" + Runtime.getRuntime().availableProcessors()
-                + " args=" + ManagementFactory.getRuntimeMXBean().getInputArguments()));
+                + " args=" + ManagementFactory.getRuntimeMXBean().getInputArguments());
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             http.close();
