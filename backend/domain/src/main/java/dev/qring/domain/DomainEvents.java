@@ -22,7 +22,8 @@ public interface DomainEvents {
     /**
      * A chat message is durably stored: to everyone in the session room. May be called more than once for the same
      * message (a retried send whose first answer was lost re-announces it, so a party that missed it gets it);
-     * receivers de-duplicate by {@code id}/{@code seq}.
+     * receivers de-duplicate by {@code id}/{@code seq}. Called in seq order per session, before the sender's
+     * {@code send} future completes.
      */
     default void messageStored(Message message) { }
 

@@ -91,10 +91,22 @@ public final class PostgresProcess implements AutoCloseable {
 
     /** Fast shutdown by pid (SIGINT to the postmaster): connections are cut, committed data stays. */
     public synchronized void stop() {
+        stop("-INT");
+    }
+
+    /**
+     * Immediate shutdown by pid (SIGQUIT): like a crash — no shutdown checkpoint, crash recovery at the next
+     * {@link #start()}. Quick even when the disk is busy; {@link #close()} uses it since the data is discarded.
+     */
+    public synchronized void kill() {
+        stop("-QUIT");
+    }
+
+    private void stop(String signal) {
         if (server == null) return;
         Long pid = postmasterPid();
         if (pid != null) {
-            run(List.of("kill", "-INT", String.valueOf(pid)), Duration.ofSeconds(5));
+            run(List.of("kill", signal, String.valueOf(pid)), Duration.ofSeconds(5));
             ProcessHandle.of(pid).ifPresent(h -> {
                 try {
                     h.onExit().get(20, TimeUnit.SECONDS);
@@ -151,7 +163,7 @@ public final class PostgresProcess implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
-            stop();
+            kill();
         } finally {
             deleteTree(dataDir.getParent());
         }

@@ -34,7 +34,8 @@ import java.util.concurrent.CompletableFuture;
  *       printable ASCII. Bad input → {@code invalid}, nothing stored.</li>
  *   <li>Only the session's homeowner and its visitor may read or write; others get {@code not_found}. Sending needs a
  *       session in ringing, active or missed ({@code conflict} otherwise).</li>
- *   <li>{@link DomainEvents#messageStored} after commit, in seq order.</li>
+ *   <li>{@link DomainEvents#messageStored} after commit, in seq order per session, and before the sender's future
+ *       completes (when a sender holds its ack, the fan-out already has the message).</li>
  * </ul>
  */
 public final class ChatService implements AutoCloseable {

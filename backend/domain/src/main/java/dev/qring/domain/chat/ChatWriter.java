@@ -90,6 +90,13 @@ final class ChatWriter implements AutoCloseable {
 
         String key() { return sessionId + "|" + principal.role() + "|" + clientId; }
 
+        /** PENDING → DONE without completing yet (the caller answers next). False if claimed or answered already. */
+        boolean claimFinished() {
+            if (!state.compareAndSet(PENDING, DONE)) return false;
+            cancelTimer();
+            return true;
+        }
+
         /** Completes a request nobody has claimed (rejections, timeouts). False if it was already claimed/done. */
         boolean finish(Throwable error, SendResult result) {
             if (!state.compareAndSet(PENDING, DONE)) return false;
@@ -219,7 +226,10 @@ final class ChatWriter implements AutoCloseable {
                     Message dup = existing.get(r.key());
                     if (dup != null) {
                         afterCommit.add(() -> {
-                            if (r.finish(null, new SendResult(dup, true))) onStored.accept(dup); // re-announce (see class doc)
+                            if (r.claimFinished()) { // re-announce (see class doc), then answer
+                                onStoredSafely(dup);
+                                r.future.complete(new SendResult(dup, true));
+                            }
                         });
                         continue;
                     }
@@ -276,12 +286,19 @@ final class ChatWriter implements AutoCloseable {
         batches.increment();
         stored.add(claimed.size());
         for (Request r : claimed) {
-            r.state.set(DONE);
-            r.cancelTimer();
             Message m = freshByRequest.get(r);
-            // complete() is false only when the deadline passed during COMMIT and the sender was told not_saved:
-            // then do not announce; the sender's retry will (see class doc).
-            if (r.future.complete(new SendResult(m, false))) onStoredSafely(m);
+            // Announce, then answer: when the sender holds its ack, the fan-out has been handed the message. Under
+            // the request's monitor so the deadline cannot answer not_saved in between. A request already answered
+            // (the deadline passed during COMMIT, the sender was told not_saved) is not announced: the sender's retry
+            // will announce it (see class doc).
+            synchronized (r) {
+                r.state.set(DONE);
+                r.cancelTimer();
+                if (!r.future.isDone()) {
+                    onStoredSafely(m);
+                    r.future.complete(new SendResult(m, false));
+                }
+            }
         }
         for (Runnable a : afterCommit) a.run();
         return List.of();
