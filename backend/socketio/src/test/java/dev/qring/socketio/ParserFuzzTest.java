@@ -33,10 +33,15 @@ class ParserFuzzTest {
 
     @FuzzTest(maxDuration = "20s")
     void socketIoPacket(FuzzedDataProvider in) {
-        String text = in.consumeString(4096);
         Packet p;
         try {
-            p = PacketDecoder.decode(text);
+            if (in.consumeBoolean()) {
+                p = PacketDecoder.decode(in.consumeString(4096));      // polling path (String)
+            } else {
+                byte[] raw = in.consumeBytes(4096);                    // websocket path (bytes, at an offset)
+                int off = raw.length == 0 ? 0 : in.consumeInt(0, raw.length);
+                p = PacketDecoder.decode(raw, off, raw.length - off);
+            }
         } catch (ProtocolException expected) {
             return;
         }

@@ -79,7 +79,7 @@ public final class PacketDecoder {
         if (i < len) {
             try {
                 data = STRICT.readTree(buf, i, len - i);
-            } catch (JacksonException | RuntimeException | java.io.IOException e) {
+            } catch (java.io.IOException | RuntimeException e) {
                 throw new ProtocolException("invalid payload");
             }
             if (data == null || data.isMissingNode()) throw new ProtocolException("invalid payload");
