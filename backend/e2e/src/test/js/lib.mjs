@@ -68,6 +68,8 @@ export async function newPage(browser, name, { mobile = true } = {}) {
     permissions: ['camera', 'microphone'],
     ignoreHTTPSErrors: false,
   });
+  // Generous: the suite may share two cores with the rest of the build.
+  context.setDefaultTimeout(45000);
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`${name} pageerror:`, e.message));
   page.on('console', (m) => {

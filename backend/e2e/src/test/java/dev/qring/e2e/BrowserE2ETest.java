@@ -44,7 +44,7 @@ class BrowserE2ETest {
     }
 
     JsonNode runScript(String name, Map<String, String> env) throws Exception {
-        NodeScript script = NodeScript.of(JS.resolve(name)).timeout(Duration.ofSeconds(150))
+        NodeScript script = NodeScript.of(JS.resolve(name)).timeout(Duration.ofSeconds(240))
                 .env("QRING_BASE_URL", stack.baseUrl())
                 .env("QRING_CONTROL_URL", stack.controlUrl())
                 .env("QRING_SCREENSHOTS", SHOTS.toString())

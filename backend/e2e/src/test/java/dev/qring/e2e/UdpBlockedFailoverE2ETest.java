@@ -124,7 +124,7 @@ class UdpBlockedFailoverE2ETest {
 
     @Test
     void visitorBehindUdpBlockingFirewallConnectsOverTurnsAndBadgeSaysTls() throws Exception {
-        NodeScript.Result r = NodeScript.of(JS.resolve("udp-blocked.mjs")).timeout(Duration.ofSeconds(150))
+        NodeScript.Result r = NodeScript.of(JS.resolve("udp-blocked.mjs")).timeout(Duration.ofSeconds(240))
                 .env("QRING_BASE_URL", "http://127.0.0.1:" + httpPort)
                 .env("QRING_NETNS_SERVER", nsServer)
                 .env("QRING_NETNS_CLIENT", nsClient)
