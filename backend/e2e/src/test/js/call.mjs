@@ -33,7 +33,7 @@ export async function callStats(page) {
 export async function runCall(home, visitor, { expectRelayProtocol, shots = true, iceRestart = false } = {}) {
   log('homeowner starts a video call');
   await home.getByTestId('call-start-video').click();
-  await visitor.getByTestId('call-incoming').waitFor({ timeout: 15000 });
+  await visitor.getByTestId('call-incoming').waitFor({ timeout: 30000 });
   if (shots) await shot(visitor, 'visitor-incoming-call');
   const accepted = Date.now();
   await visitor.getByTestId('call-accept').click();
@@ -41,8 +41,8 @@ export async function runCall(home, visitor, { expectRelayProtocol, shots = true
   await home.locator('[data-testid="call-panel"][data-phase="connected"]').waitFor({ timeout: 30000 });
   const wallSetupMs = Date.now() - accepted;
   log('both connected; accept→connected (wall, incl. test polling)', wallSetupMs, 'ms');
-  await visitor.locator('[data-testid="call-badge"][data-path="relay"]').waitFor({ timeout: 10000 });
-  await home.locator('[data-testid="call-badge"][data-path="relay"]').waitFor({ timeout: 10000 });
+  await visitor.locator('[data-testid="call-badge"][data-path="relay"]').waitFor({ timeout: 20000 });
+  await home.locator('[data-testid="call-badge"][data-path="relay"]').waitFor({ timeout: 20000 });
   // Remote video frames decoded on both sides.
   let v;
   let h;
@@ -74,8 +74,8 @@ export async function runCall(home, visitor, { expectRelayProtocol, shots = true
   await new Promise((r) => setTimeout(r, 500));
   log('homeowner hangs up');
   await home.getByTestId('call-end').click();
-  await home.getByTestId('call-ended').waitFor({ timeout: 10000 });
-  await visitor.getByTestId('call-ended').waitFor({ timeout: 10000 });
+  await home.getByTestId('call-ended').waitFor({ timeout: 20000 });
+  await visitor.getByTestId('call-ended').waitFor({ timeout: 20000 });
   const ended = await visitor.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
   const homeEnded = await home.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
   return { visitor: v, homeowner: h, restart, visitorBadge, homeBadge, wallSetupMs, ended, homeEnded };

@@ -19,7 +19,7 @@ main(async (browsers) => {
   await shot(home, 'homeowner-doors');
   if (withCall) await home.goto(`${BASE}/app?relay=1`);
   else await home.goto(`${BASE}/app`);
-  await home.locator('[data-testid="feed-connection"][data-state="online"]').waitFor({ timeout: 15000 });
+  await home.locator('[data-testid="feed-connection"][data-state="online"]').waitFor({ timeout: 30000 });
 
   await visitor.goto(`${BASE}/d/${slug}${withCall ? '?relay=1' : ''}`);
   await visitor.getByTestId('door-label').waitFor();
@@ -31,20 +31,20 @@ main(async (browsers) => {
   await shot(visitor, 'visitor-ringing');
 
   log('homeowner is rung');
-  await home.getByTestId('ring-alert').waitFor({ timeout: 15000 });
+  await home.getByTestId('ring-alert').waitFor({ timeout: 30000 });
   const ringName = await home.getByTestId('ring-visitor').textContent();
   assert(ringName === 'Vera Visitor', 'ring shows the visitor name');
   await shot(home, 'homeowner-ring-alert');
   await home.getByTestId('ring-accept').click();
-  await home.locator('[data-testid="homeowner-session"][data-status="active"]').waitFor({ timeout: 15000 });
-  await visitor.locator('[data-testid="visitor-session"][data-status="active"]').waitFor({ timeout: 15000 });
+  await home.locator('[data-testid="homeowner-session"][data-status="active"]').waitFor({ timeout: 30000 });
+  await visitor.locator('[data-testid="visitor-session"][data-status="active"]').waitFor({ timeout: 30000 });
 
   log('chat both ways');
   await sendChat(visitor, 'Hello, I have a parcel for you');
-  await message(home, 'Hello, I have a parcel for you', false).waitFor({ timeout: 10000 });
+  await message(home, 'Hello, I have a parcel for you', false).waitFor({ timeout: 20000 });
   await waitState(visitor, 'Hello, I have a parcel for you', 'read');
   await sendChat(home, 'Coming down, one minute!');
-  await message(visitor, 'Coming down, one minute!', false).waitFor({ timeout: 10000 });
+  await message(visitor, 'Coming down, one minute!', false).waitFor({ timeout: 20000 });
   await waitState(home, 'Coming down, one minute!', 'read');
   const visitorBodies = await bodies(visitor);
   const homeBodies = await bodies(home);
@@ -57,11 +57,11 @@ main(async (browsers) => {
 
   // History and the printable QR, for the screenshots in docs/.
   await home.goto(`${BASE}/app/history`);
-  await home.locator('[data-testid="session-row"]').first().waitFor({ timeout: 10000 });
+  await home.locator('[data-testid="session-row"]').first().waitFor({ timeout: 20000 });
   await shot(home, 'homeowner-history');
   await home.goto(`${BASE}/app/doors`);
   await home.getByTestId('door-print').first().click();
-  await home.getByTestId('print-qr').waitFor({ timeout: 10000 });
+  await home.getByTestId('print-qr').waitFor({ timeout: 20000 });
   await shot(home, 'homeowner-print-qr');
 
   return { slug, visitorBodies, homeBodies, readStates: true, call };

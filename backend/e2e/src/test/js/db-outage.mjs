@@ -12,7 +12,7 @@ main(async (browsers) => {
   await ringAndAccept(home, visitor, door.qrSlug);
 
   await sendChat(visitor, 'Is anyone home?');
-  await message(home, 'Is anyone home?', false).waitFor({ timeout: 10000 });
+  await message(home, 'Is anyone home?', false).waitFor({ timeout: 20000 });
   await waitState(visitor, 'Is anyone home?', 'read');
 
   log('stopping PostgreSQL');
@@ -44,7 +44,7 @@ main(async (browsers) => {
     await sleep(500);
   }
   await waitState(visitor, during, 'read', 20000);
-  await message(home, during, false).waitFor({ timeout: 10000 });
+  await message(home, during, false).waitFor({ timeout: 20000 });
   await sleep(1500); // let any duplicate show up
   const homeCount = await message(home, during, false).count();
   const visitorCount = await message(visitor, during, true).count();

@@ -14,7 +14,7 @@ main(async (browsers) => {
   await page.goto(`${BASE}/diagnostics`);
   await page.evaluate((t) => localStorage.setItem('qring.token', t), token);
   await page.goto(`${BASE}/diagnostics`);
-  await page.locator('[data-testid="diag-row"]').first().waitFor({ timeout: 15000 });
+  await page.locator('[data-testid="diag-row"]').first().waitFor({ timeout: 30000 });
   await page.locator('[data-testid="diagnostics-page"][data-running="false"]').waitFor({ timeout: 30000 });
   const rows = await page.$$eval('[data-testid="diag-row"]', (els) =>
     els.map((el) => ({

@@ -118,7 +118,7 @@ export async function signUpInUi(page, { email, password, name }) {
   await page.getByTestId('auth-password').fill(password);
   await page.getByTestId('auth-submit').click();
   await page.getByTestId('feed-page').waitFor();
-  await page.locator('[data-testid="feed-connection"][data-state="online"]').waitFor({ timeout: 15000 });
+  await page.locator('[data-testid="feed-connection"][data-state="online"]').waitFor({ timeout: 30000 });
   return page.evaluate(() => localStorage.getItem('qring.token'));
 }
 
@@ -128,7 +128,7 @@ export async function createDoorInUi(page, label) {
   await page.getByTestId('door-create').click();
   const item = page.locator('[data-testid="door-item"]', { hasText: label });
   await item.waitFor();
-  await item.getByTestId('door-qr').waitFor({ timeout: 10000 });
+  await item.getByTestId('door-qr').waitFor({ timeout: 20000 });
   return { slug: await item.getAttribute('data-qr-slug'), visitorUrl: await item.getByTestId('door-visitor-url').getAttribute('href') };
 }
 
@@ -154,7 +154,7 @@ export function message(page, text, mine) {
   return page.locator(`[data-testid="chat-message"][data-mine="${mine ? 'true' : 'false'}"]`, { hasText: text });
 }
 
-export async function waitState(page, text, state, timeout = 15000) {
+export async function waitState(page, text, state, timeout = 30000) {
   await page.locator(`[data-testid="chat-message"][data-mine="true"][data-state="${state}"]`, { hasText: text }).waitFor({ timeout });
 }
 
@@ -192,17 +192,17 @@ export async function homeownerWithDoor(page, label = 'Front door', { query = ''
   await page.goto(`${BASE}/app${query}`);
   await page.evaluate((t) => localStorage.setItem('qring.token', t), token);
   await page.goto(`${BASE}/app${query}`);
-  await page.locator('[data-testid="feed-connection"][data-state="online"]').waitFor({ timeout: 15000 });
+  await page.locator('[data-testid="feed-connection"][data-state="online"]').waitFor({ timeout: 30000 });
   return { token, door };
 }
 
 /** Visitor rings from the door page; the homeowner accepts from the ring alert; both see `active`. */
 export async function ringAndAccept(home, visitor, slug, { query = '' } = {}) {
   await ringAsVisitor(visitor, slug, { name: 'Vera Visitor', purpose: 'Parcel delivery', query });
-  await home.getByTestId('ring-alert').waitFor({ timeout: 15000 });
+  await home.getByTestId('ring-alert').waitFor({ timeout: 30000 });
   await home.getByTestId('ring-accept').click();
-  await home.locator('[data-testid="homeowner-session"][data-status="active"]').waitFor({ timeout: 15000 });
-  await visitor.locator('[data-testid="visitor-session"][data-status="active"]').waitFor({ timeout: 15000 });
+  await home.locator('[data-testid="homeowner-session"][data-status="active"]').waitFor({ timeout: 30000 });
+  await visitor.locator('[data-testid="visitor-session"][data-status="active"]').waitFor({ timeout: 30000 });
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -10,13 +10,13 @@ main(async (browsers) => {
   const { door } = await homeownerWithDoor(home);
   await ringAndAccept(home, visitor, door.qrSlug);
   await sendChat(visitor, 'Before the drop');
-  await message(home, 'Before the drop', false).waitFor({ timeout: 10000 });
+  await message(home, 'Before the drop', false).waitFor({ timeout: 20000 });
 
   log('homeowner goes offline');
   await homeCtx.setOffline(true);
   // Emulated offline stops new connections; close the live websocket too, as a dead network would.
   await home.evaluate(() => window.__qring.signaling.io.engine.close());
-  await home.getByTestId('connection-banner').waitFor({ timeout: 10000 });
+  await home.getByTestId('connection-banner').waitFor({ timeout: 20000 });
   await shot(home, 'homeowner-reconnecting');
 
   const texts = ['One: are you there?', 'Two: I will wait a minute', 'Three: leaving it by the door'];
@@ -35,7 +35,7 @@ main(async (browsers) => {
   const t0 = Date.now();
   await message(home, texts[2], false).waitFor({ timeout: 20000 });
   const catchUpMs = Date.now() - t0;
-  await home.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 10000 });
+  await home.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 20000 });
   await sleep(1000);
   const all = await bodies(home);
   const got = all.filter((b) => texts.includes(b));

@@ -35,17 +35,17 @@ main(async (browsers) => {
   });
   assert(token, 'signed up');
   await home.goto(`${BASE}/app`);
-  await home.locator('[data-testid="feed-connection"][data-state="online"]').waitFor({ timeout: 15000 });
+  await home.locator('[data-testid="feed-connection"][data-state="online"]').waitFor({ timeout: 30000 });
 
   // The visitor's ICE servers: UDP gathers nothing here (no error either), TLS works.
   await visitor.goto(`${BASE}/d/${door.qrSlug}?relay=1`);
   await visitor.getByTestId('visitor-name').fill('Vera Visitor');
   await visitor.getByTestId('visitor-purpose').fill('Behind a UDP-blocking firewall');
   await visitor.getByTestId('ring-button').click();
-  await home.getByTestId('ring-alert').waitFor({ timeout: 15000 });
+  await home.getByTestId('ring-alert').waitFor({ timeout: 30000 });
   await home.getByTestId('ring-accept').click();
-  await visitor.locator('[data-testid="visitor-session"][data-status="active"]').waitFor({ timeout: 15000 });
-  await home.locator('[data-testid="homeowner-session"][data-status="active"]').waitFor({ timeout: 15000 });
+  await visitor.locator('[data-testid="visitor-session"][data-status="active"]').waitFor({ timeout: 30000 });
+  await home.locator('[data-testid="homeowner-session"][data-status="active"]').waitFor({ timeout: 30000 });
 
   const call = await runCall(home, visitor, { shots: false });
   log('visitor badge', call.visitorBadge);
