@@ -134,7 +134,8 @@ public final class QRingServer implements AutoCloseable {
         HttpRouter router = new HttpRouter(blocking, config.maxApiBodyBytes())
                 .errorMapper(QRingServer::mapError)
                 .observer(metrics::httpRequest);
-        new ApiRoutes(accounts, doors, sessions, chat, ice, ctx::activeCall, auth::revokeHomeownerToken).register(router);
+        new ApiRoutes(accounts, doors, sessions, chat, ice, ctx::activeCall, auth::revokeHomeownerToken,
+                config.trustedProxies()).register(router);
         HealthRoutes.register(router, database::checkHealth, config.redisUrl(), () -> config.turn().turnEnabled(), metrics);
         StaticFiles web = new StaticFiles("static");
         router.fallback(web);

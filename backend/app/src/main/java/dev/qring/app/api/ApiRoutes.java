@@ -3,6 +3,7 @@ package dev.qring.app.api;
 import static dev.qring.app.api.Views.obj;
 
 import dev.qring.app.http.ApiException;
+import dev.qring.app.http.ClientAddress;
 import dev.qring.app.http.HttpRouter;
 import dev.qring.app.http.Request;
 import dev.qring.app.http.Response;
@@ -41,9 +42,12 @@ public final class ApiRoutes {
     private final IceServerIssuer ice;
     private final BiFunction<Principal, UUID, Object> activeCall;
     private final Consumer<String> onLogout;
+    private final ClientAddress clientAddresses;
 
     public ApiRoutes(AccountService accounts, DoorService doors, VisitorSessionService sessions, ChatService chat,
-                     IceServerIssuer ice, BiFunction<Principal, UUID, Object> activeCall, Consumer<String> onLogout) {
+                     IceServerIssuer ice, BiFunction<Principal, UUID, Object> activeCall, Consumer<String> onLogout,
+                     ClientAddress clientAddresses) {
+        this.clientAddresses = clientAddresses;
         this.accounts = accounts;
         this.doors = doors;
         this.sessions = sessions;
@@ -196,8 +200,8 @@ public final class ApiRoutes {
         throw ApiException.forbidden("homeowners only");
     }
 
-    static String clientAddress(Request req) {
-        return req.remoteAddress() == null ? null : req.remoteAddress().getAddress().getHostAddress();
+    private String clientAddress(Request req) {
+        return req.remoteAddress() == null ? null : clientAddresses.resolve(req.remoteAddress().getAddress(), req.header("x-forwarded-for"));
     }
 
     private static void require(Object v, String field) {

@@ -1,5 +1,6 @@
 package dev.qring.app.config;
 
+import dev.qring.app.http.ClientAddress;
 import dev.qring.domain.turn.TurnSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,11 +37,13 @@ import java.util.regex.Pattern;
  * @param maxApiBodyBytes     QRING_MAX_BODY_BYTES (65536): largest accepted API request body
  * @param visitorTokenTtl     QRING_VISITOR_TOKEN_TTL (6h): lifetime of a visitor token
  * @param homeownerTokenTtl   QRING_HOMEOWNER_TOKEN_TTL (30d): lifetime of a homeowner sign-in token
+ * @param trustedProxies      QRING_TRUSTED_PROXIES (none): reverse proxies whose X-Forwarded-For is believed
  */
 public record AppConfig(int httpPort, String bindAddress, String publicUrl, String databaseUrl, Path dataDir,
                         String redisUrl, TurnSettings turn, Duration ringTimeout, Duration callRingTimeout,
                         Duration chatSaveTimeout, String logFormat, int maxApiBodyBytes,
-                        Duration visitorTokenTtl, Duration homeownerTokenTtl, Map<String, String> environment) {
+                        Duration visitorTokenTtl, Duration homeownerTokenTtl, ClientAddress trustedProxies,
+                        Map<String, String> environment) {
 
     private static final Pattern VARIABLE = Pattern.compile("QRING_[A-Z_]+");
 
@@ -80,7 +83,17 @@ public record AppConfig(int httpPort, String bindAddress, String publicUrl, Stri
         Duration visitorTtl = duration(env, "QRING_VISITOR_TOKEN_TTL", Duration.ofHours(6));
         Duration homeownerTtl = duration(env, "QRING_HOMEOWNER_TOKEN_TTL", Duration.ofDays(30));
         return new AppConfig(port, bind, publicUrl, dbUrl, dataDir, redis, turn, ring, callRing, chatSave, logFormat,
-                maxBody, visitorTtl, homeownerTtl, Map.copyOf(env));
+                maxBody, visitorTtl, homeownerTtl, proxies(env), Map.copyOf(env));
+    }
+
+    static ClientAddress proxies(Map<String, String> env) {
+        List<String> entries = list(env, "QRING_TRUSTED_PROXIES");
+        if (entries.isEmpty()) return ClientAddress.PEER_ONLY;
+        try {
+            return ClientAddress.trusting(entries);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("QRING_TRUSTED_PROXIES", e.getMessage());
+        }
     }
 
     /** Blank counts as absent: {@code FOO= ./qring run} should not be an error. */

@@ -94,7 +94,9 @@ class AppConfigTest {
             "QRING_CALL_RING_TIMEOUT|30 parsecs",
             "QRING_CHAT_SAVE_TIMEOUT|x",
             "QRING_LOG_FORMAT|xml",
-            "QRING_MAX_BODY_BYTES|12"})
+            "QRING_MAX_BODY_BYTES|12",
+            "QRING_TRUSTED_PROXIES|proxy.example.com",
+            "QRING_VISITOR_TOKEN_TTL|never"})
     void invalidValueNamesTheVariable(String name, String value) {
         assertThatThrownBy(() -> AppConfig.fromEnvironment(Map.of(name, value)))
                 .isInstanceOf(ConfigException.class)
