@@ -49,13 +49,15 @@ function readRelayFlag() {
 // Remember a ?relay=1 / ?relay=0 from the URL the app was opened with (the SPA changes the URL later).
 readRelayFlag();
 
-const buildRelayOnly = String(import.meta.env.VITE_WEBRTC_RELAY_ONLY || '').toLowerCase() === 'true';
+// Outside Vite (unit tests under plain Node) import.meta.env does not exist.
+const viteEnv = import.meta.env || {};
+const buildRelayOnly = String(viteEnv.VITE_WEBRTC_RELAY_ONLY || '').toLowerCase() === 'true';
 
 export const env = {
   /** Static fallback ICE servers from VITE_WEBRTC_ICE_SERVERS (seed JSON form). */
-  webRtcIceServers: parseIceServers(import.meta.env.VITE_WEBRTC_ICE_SERVERS),
+  webRtcIceServers: parseIceServers(viteEnv.VITE_WEBRTC_ICE_SERVERS),
   /** Base URL of the API and Socket.IO server; empty = same origin (the Java server serves this app). */
-  apiBase: import.meta.env.VITE_API_BASE || '',
+  apiBase: viteEnv.VITE_API_BASE || '',
   /** Whether calls use only TURN relays (operator setting or diagnostics flag). */
   get relayOnly() {
     return buildRelayOnly || readRelayFlag();
