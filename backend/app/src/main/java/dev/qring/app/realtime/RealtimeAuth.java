@@ -68,20 +68,19 @@ public final class RealtimeAuth {
                     next.refuse("unauthorized", null);
                     return;
                 }
-                Principal p = found.get();
-                socket.data().put(SignalingContext.PRINCIPAL, p);
-                if (p instanceof HomeownerPrincipal h) {
-                    remember("t:" + h.tokenId(), socket);
-                } else if (p instanceof VisitorPrincipal v) {
-                    remember("s:" + v.sessionId(), socket);
-                }
+                socket.data().put(SignalingContext.PRINCIPAL, found.get());
                 next.accept();
             });
         });
         // Rooms can be joined only once the socket is admitted (the adapter drops joins of unconnected sockets).
+        // (only admitted sockets are remembered: one that vanished during the lookup never gets here)
         ns.onConnection(socket -> {
-            if (socket.data().get(SignalingContext.PRINCIPAL) instanceof HomeownerPrincipal h) {
+            Object p = socket.data().get(SignalingContext.PRINCIPAL);
+            if (p instanceof HomeownerPrincipal h) {
                 socket.join(Rooms.homeowner(h.homeownerId()));
+                remember("t:" + h.tokenId(), socket);
+            } else if (p instanceof VisitorPrincipal v) {
+                remember("s:" + v.sessionId(), socket);
             }
         });
         ctx.onDisconnect(ns, (socket, reason) -> forget(socket));
