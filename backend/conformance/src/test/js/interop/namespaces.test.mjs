@@ -18,6 +18,16 @@ test("auth payload sent to a custom namespace is echoed by the server", async ()
   s.disconnect();
 });
 
+test("handshake query parameters and extra headers reach the server", async () => {
+  const s = client("/", { query: { door: "d-42" }, extraHeaders: { "x-qring-test": "hello" }, transports: ["polling"] });
+  await connected(s);
+  const who = await s.emitWithAck("whoami");
+  assert.equal(who.query.door, "d-42");
+  assert.equal(who.header, "hello");
+  assert.equal(who.transport, "polling");
+  s.disconnect();
+});
+
 test("custom namespace without auth gets an empty auth object", async () => {
   const s = client("/custom");
   const [auth] = await once(s, "auth");

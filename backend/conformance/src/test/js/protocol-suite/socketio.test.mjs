@@ -379,6 +379,17 @@ describe("Socket.IO protocol", () => {
       await socket.closed();
     });
 
+    it("answers a CORS preflight for the polling endpoint", async () => {
+      const res = await http(`${EIO}&transport=polling`, {
+        method: "OPTIONS",
+        headers: { Origin: "http://example.test", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+      });
+      assert.ok(res.status === 204 || res.status === 200, `preflight answered ${res.status}`);
+      const allow = res.headers.get("access-control-allow-origin");
+      assert.ok(allow === "*" || allow === "http://example.test", `Access-Control-Allow-Origin: ${allow}`);
+      assert.match(res.headers.get("access-control-allow-methods") ?? "", /POST/);
+    });
+
     it("acknowledges with an empty argument list", async () => {
       const socket = await connectedSocket();
       socket.send('421["message-with-ack"]');

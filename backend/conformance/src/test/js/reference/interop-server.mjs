@@ -3,7 +3,7 @@
 // tests themselves are right; running them against the Java server proves the Java server is.
 //
 //   node reference/interop-server.mjs [port] [--short-ping]
-//     prints "LISTENING <port>" and "PROXY <port>" once ready. --short-ping: pingInterval 500 ms, pingTimeout 500 ms
+//     prints "LISTENING <port>" and "PROXY <port>" once ready. --short-ping: pingInterval 1 s, pingTimeout 1 s
 //     (the heartbeat tests). Clients that must lose their network ("black-hole") connect through the proxy port.
 import { createServer } from "node:http";
 import net from "node:net";
@@ -12,7 +12,7 @@ import { Server } from "socket.io";
 const port = Number(process.argv[2] ?? process.env.PORT ?? 0);
 const shortPing = process.argv.includes("--short-ping");
 const httpServer = createServer();
-const io = new Server(httpServer, { cors: { origin: "*" }, pingInterval: shortPing ? 500 : 25000, pingTimeout: shortPing ? 500 : 20000 });
+const io = new Server(httpServer, { cors: { origin: "*" }, pingInterval: shortPing ? 1000 : 25000, pingTimeout: shortPing ? 1000 : 20000 });
 
 // a TCP proxy whose current connections can be black-holed: bytes dropped, sockets kept open until closeAfterMs
 const pairs = new Set();
@@ -52,7 +52,8 @@ function commonHandlers(socket) {
   });
   socket.on("echo-event", (...args) => socket.emit("echo-back", ...args));
   socket.on("whoami", (ack) => ack({ id: socket.id, nsp: socket.nsp.name, auth: socket.handshake.auth,
-    transport: socket.handshake.query.transport, data: socket.data ?? {} }));
+    transport: socket.handshake.query.transport, query: { door: socket.handshake.query.door ?? null },
+    header: socket.handshake.headers["x-qring-test"] ?? null }));
 }
 
 const root = io.of("/");

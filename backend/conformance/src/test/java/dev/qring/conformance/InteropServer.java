@@ -166,6 +166,10 @@ final class InteropServer implements AutoCloseable {
             who.put("nsp", s.namespace().name());
             who.put("auth", s.handshake().auth() == null ? NullNode.getInstance() : s.handshake().auth());
             who.put("transport", first(s.handshake().query().get("transport")));
+            Map<String, Object> query = new LinkedHashMap<>();
+            query.put("door", first(s.handshake().query().get("door")));
+            who.put("query", query);
+            who.put("header", s.handshake().header("x-qring-test"));
             ack.send(who);
         });
     }

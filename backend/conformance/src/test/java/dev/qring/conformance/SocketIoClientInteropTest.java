@@ -46,7 +46,7 @@ class SocketIoClientInteropTest {
 
     @Test
     void namespacesAuthRefusalAndMultiplexing() {
-        run("namespaces.test.mjs", server.url()).assertAllTestsPassed(5);
+        run("namespaces.test.mjs", server.url()).assertAllTestsPassed(6);
 
         assertThat(server.events("connect")).as("the server saw the auth payload on /custom")
                 .anyMatch(e -> e.nsp().equals("/custom") && e.detail().startsWith("{\"token\":\"abc\",\"n\":1,\"nested\":{\"ok\":true}}"));
