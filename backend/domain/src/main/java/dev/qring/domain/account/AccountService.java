@@ -44,15 +44,14 @@ public final class AccountService {
     private final Argon2PasswordEncoder encoder = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
     /** Argon2 uses 16 MiB and ~tens of ms of CPU per hash: bound how many run at once. */
     private final Semaphore hashing = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
-    /** Hashed once so a login for an unknown email costs the same as a wrong password. */
-    private final String dummyHash;
+    /** Hashed once (on first need) so a login for an unknown email costs the same as a wrong password. */
+    private volatile String dummyHash;
 
     public AccountService(Database db, DomainSettings settings) {
         this.db = db;
         this.clock = settings.clock();
         this.limits = settings.limits();
         this.loginLimiter = new RateLimiter(limits.loginAttempts(), limits.loginWindow(), clock);
-        this.dummyHash = encoder.encode("qring-dummy-password");
     }
 
     /** Creates an account and signs it in. INVALID for bad input, CONFLICT when the email is taken. */
@@ -115,7 +114,7 @@ public final class AccountService {
                     }
                 }
             });
-            boolean ok = matches(password, row == null ? dummyHash : row.hash());
+            boolean ok = matches(password, row == null ? dummyHash() : row.hash());
             if (row == null || !ok) throw new DomainException(ErrorCode.UNAUTHORIZED, "wrong email or password");
             return db.inTransaction(c -> new AuthResult(issueToken(c, row.id(), Jdbc.now(clock)),
                     new Homeowner(row.id(), row.email(), row.name(), row.createdAt())));
@@ -195,6 +194,12 @@ public final class AccountService {
             ps.executeUpdate();
         }
         return token;
+    }
+
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) dummyHash = h = hash("qring-dummy-password");
+        return h;
     }
 
     private String hash(String password) {
