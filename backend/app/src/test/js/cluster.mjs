@@ -63,6 +63,15 @@ run(async () => {
   await sleep(300);
   const dupes = homeB.seen.filter((e) => e.event === 'chat.message' && e.args[0].message.clientId === 'a-1').length;
   assert(dupes === 1, 'delivered once across instances, got ' + dupes);
+  // logout on A disconnects that token's sockets on B at once
+  const login = await api(baseA, 'POST', '/api/v1/auth/login', { body: { email: su.json.homeowner.email, password: 'correct horse battery' } });
+  const t2 = login.json.token;
+  const onB = await connect(baseB, '/realtime/dashboard', { token: t2 });
+  const dropped = new Promise((res) => onB.once('disconnect', (reason) => res(reason)));
+  assert((await api(baseA, 'POST', '/api/v1/auth/logout', { token: t2 })).status === 204, 'logout on A');
+  const reason = await Promise.race([dropped, sleep(5000).then(() => 'still connected')]);
+  assert(reason !== 'still connected', 'the revoked token\'s socket on B was disconnected');
+
   for (const s of [dashB, visitorA, homeB]) s.close();
   return {};
 });

@@ -50,6 +50,8 @@ public final class QRingServer implements AutoCloseable {
     public static final String DASHBOARD = "/realtime/dashboard";
     /** Largest Socket.IO packet (chat ≤ 2000 chars, SDP offers ~10 KB; generous for ICE-restart SDPs). */
     static final int SOCKET_MAX_PAYLOAD = 256 * 1024;
+    /** Redis channel (suffix) carrying revoked homeowner token ids between instances. */
+    static final String REVOKE_CHANNEL = "#revoked-tokens";
 
     private final AppConfig config;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -103,7 +105,6 @@ public final class QRingServer implements AutoCloseable {
         metrics.bindSocketIo(io.stats());
         Namespace signaling = io.of(SIGNALING);
         Namespace dashboard = io.of(DASHBOARD);
-        if (bus != null) bus.start(java.time.Duration.ofSeconds(3));
         Realtime realtime = new Realtime(signaling, dashboard);
         SignalingContext ctx = new SignalingContext(realtime, metrics, blocking);
 
@@ -124,11 +125,18 @@ public final class QRingServer implements AutoCloseable {
         IceServerIssuer ice = new IceServerIssuer(config.turn(), Clock.systemUTC());
 
         RealtimeAuth auth = new RealtimeAuth(accounts::authenticate, sessions::authenticateVisitor);
+        if (bus != null) {
+            // logout disconnects the token's sockets on every instance
+            bus.subscribe(REVOKE_CHANNEL, auth::revokedElsewhere);
+            RedisBus b = bus;
+            auth.clusterRevoke(tokenId -> b.publish(REVOKE_CHANNEL, tokenId));
+        }
         auth.install(signaling, false, ctx);
         auth.install(dashboard, true, ctx);
         ctx.answerInvalidPayloads(signaling);
         ctx.answerInvalidPayloads(dashboard);
         new SessionHandlers(ctx, sessions, chat, new Presence()).register(signaling);
+        if (bus != null) bus.start(java.time.Duration.ofSeconds(3));
         CallsWiring.register(this, signaling, ctx, realtime, ice, settings);
 
         HttpRouter router = new HttpRouter(blocking, config.maxApiBodyBytes())

@@ -100,8 +100,19 @@ public final class RealtimeAuth {
         });
     }
 
-    /** Logout: every socket signed in with that token is disconnected now (on this instance). */
-    public void revokeHomeownerToken(String tokenId) { disconnectAll("t:" + tokenId); }
+    private volatile java.util.function.Consumer<String> clusterRevoke = id -> { };
+
+    /** With several instances: how to tell the others about a logout (they call {@link #revokedElsewhere}). */
+    public void clusterRevoke(java.util.function.Consumer<String> publisher) { this.clusterRevoke = publisher; }
+
+    /** Logout: every socket signed in with that token is disconnected now, on this instance and the others. */
+    public void revokeHomeownerToken(String tokenId) {
+        disconnectAll("t:" + tokenId);
+        clusterRevoke.accept(tokenId);
+    }
+
+    /** Another instance saw a logout. */
+    public void revokedElsewhere(String tokenId) { disconnectAll("t:" + tokenId); }
 
     /** A visitor session ended for good: its visitor sockets stay connected (they see session.updated) — no-op hook. */
     public int connectedVisitors(java.util.UUID sessionId) {
