@@ -56,7 +56,7 @@ export default function CallPanel({ call, canCall, otherName }) {
             )}
           </div>
         )}
-        <div className={`videos ${leg.audioOnly && leg.media !== 'video' ? 'audio-only' : ''}`}>
+        <div className={`videos ${leg.audioOnly && leg.media !== 'video' ? 'audio-only' : ''} ${leg.audioOnly ? 'no-local-video' : ''}`}>
           <Video stream={leg.remoteStream} className="remote" testid="remote-video" />
           <Video stream={leg.localStream} className="local" muted testid="local-video" />
           {leg.audioOnly && leg.media !== 'video' && <div className="audio-only-note">Audio call</div>}

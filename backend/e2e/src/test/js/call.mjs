@@ -62,14 +62,19 @@ export async function runCall(home, visitor, { expectRelayProtocol, shots = true
     assert(s.framesDecoded > 10, `${who} decoded remote video frames (${s.framesDecoded})`);
     if (expectRelayProtocol) assert(s.relayProtocol === expectRelayProtocol, `${who === 'visitor' ? 'visitor' : who} relays over ${expectRelayProtocol} (got ${s.relayProtocol})`);
   }
-  let restart = null;
-  if (iceRestart) restart = await checkIceRestart(home, visitor);
-  const visitorBadge = await visitor.getByTestId('call-badge').textContent();
-  const homeBadge = await home.getByTestId('call-badge').textContent();
   if (shots) {
     await shot(visitor, 'visitor-video-call');
     await shot(home, 'homeowner-video-call');
   }
+  let restart = null;
+  let stepDown = null;
+  if (iceRestart) {
+    restart = await checkIceRestart(home, visitor);
+    stepDown = await checkStepDown(visitor);
+    if (shots) await shot(visitor, 'visitor-call-stepped-down');
+  }
+  const visitorBadge = await visitor.getByTestId('call-badge').textContent();
+  const homeBadge = await home.getByTestId('call-badge').textContent();
   // Let call.stats reach the server before hanging up.
   await new Promise((r) => setTimeout(r, 500));
   log('homeowner hangs up');
@@ -78,7 +83,7 @@ export async function runCall(home, visitor, { expectRelayProtocol, shots = true
   await visitor.getByTestId('call-ended').waitFor({ timeout: 20000 });
   const ended = await visitor.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
   const homeEnded = await home.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
-  return { visitor: v, homeowner: h, restart, visitorBadge, homeBadge, wallSetupMs, ended, homeEnded };
+  return { visitor: v, homeowner: h, restart, stepDown, visitorBadge, homeBadge, wallSetupMs, ended, homeEnded };
 }
 
 
@@ -106,4 +111,24 @@ async function checkIceRestart(home, visitor) {
   const conn = await visitor.evaluate(() => window.__qring.call.pc.connectionState);
   assert(conn === 'connected', `still connected after the ICE restart (${conn})`);
   return { ufragBefore: ufrag(before), ufragAfter: ufrag(after.sdp), framesBefore, framesAfter };
+}
+
+/** Three poor samples in a row (20 % loss) make the visitor step down to audio and say so; the call stays up. */
+async function checkStepDown(visitor) {
+  await visitor.evaluate(() => {
+    const cs = window.__qring.call;
+    for (let i = 0; i < 3; i++) cs.checkQuality({ connected: true, lossPct: 20, rttMs: 40, qualityLimitationReason: 'none' });
+  });
+  const notice = visitor.getByTestId('call-stepdown');
+  await notice.waitFor();
+  const text = await notice.textContent();
+  assert(/audio only/.test(text), `step-down notice says audio only (${text})`);
+  const state = await visitor.evaluate(() => ({
+    videoSending: window.__qring.call.pc.getSenders().some((s) => s.track && s.track.kind === 'video'),
+    audioSending: window.__qring.call.pc.getSenders().some((s) => s.track && s.track.kind === 'audio'),
+    conn: window.__qring.call.pc.connectionState,
+  }));
+  assert(!state.videoSending && state.audioSending, `video stopped, audio kept (${JSON.stringify(state)})`);
+  assert(state.conn === 'connected', 'call still connected after the step-down');
+  return { text, ...state };
 }

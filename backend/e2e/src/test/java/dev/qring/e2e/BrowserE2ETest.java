@@ -74,6 +74,10 @@ class BrowserE2ETest {
         JsonNode restart = call.path("restart");
         assertThat(restart.path("ufragAfter").asText()).isNotEmpty().isNotEqualTo(restart.path("ufragBefore").asText());
         assertThat(restart.path("framesAfter").asInt()).isGreaterThan(restart.path("framesBefore").asInt());
+        // Poor network (20 % loss, three samples): video stops, audio stays, the visitor is told.
+        assertThat(call.path("stepDown").path("text").asText()).contains("audio only");
+        assertThat(call.path("stepDown").path("videoSending").asBoolean()).isFalse();
+        assertThat(call.path("stepDown").path("audioSending").asBoolean()).isTrue();
         // The server's call record, as both sides received it when the call ended.
         JsonNode ended = call.path("ended");
         assertThat(ended.path("state").asText()).isEqualTo("ended");
