@@ -3,7 +3,7 @@
 // Usage: node rooms.test.mjs http://127.0.0.1:<port>
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { client, closeAll, connected, normalize } from "../lib/util.mjs";
+import { client, closeAll, connected, normalize, once } from "../lib/util.mjs";
 
 const names = ["alice", "bob", "carol", "dave"];
 const sockets = {};
@@ -93,6 +93,26 @@ test("a binary payload broadcast to a room reaches every member as binary", asyn
   const expected = [["blob", { b: { bin: [1, 2, 3] }, n: [{ bin: [4] }] }]];
   assert.deepEqual(normalize(got), { alice: expected, bob: [], carol: [], dave: expected });
   assert.ok(Buffer.isBuffer(got.alice[0][1].b));
+});
+
+test("one binary broadcast reaches a polling-only and a websocket-only member, each in its own framing", async () => {
+  const pat = client("/", { transports: ["polling"] });
+  const wes = client("/", { transports: ["websocket"] });
+  await Promise.all([connected(pat), connected(wes)]);
+  await pat.emitWithAck("join", "mixed");
+  await wes.emitWithAck("join", "mixed");
+  const got = Promise.all([once(pat, "blob2"), once(wes, "blob2")]);
+  await sockets.alice.emitWithAck("to-room", { room: "mixed", event: "blob2", payload: { b: Buffer.from([7, 0, 255]), t: "x" } });
+  const [[forPat], [forWes]] = await got;
+  assert.equal(pat.io.engine.transport.name, "polling");
+  assert.equal(wes.io.engine.transport.name, "websocket");
+  for (const m of [forPat, forWes]) {
+    assert.ok(Buffer.isBuffer(m.b), "binary stays binary (base64 on the polling wire, a binary frame on websocket)");
+    assert.deepEqual(normalize(m), { b: { bin: [7, 0, 255] }, t: "x" });
+  }
+  assert.deepEqual(await settle(), { alice: [], bob: [], carol: [], dave: [] });
+  pat.disconnect();
+  wes.disconnect();
 });
 
 test("a disconnected member is removed from its rooms", async () => {

@@ -27,7 +27,7 @@ class ReferenceServersSelfCheckTest {
             String url = "http://127.0.0.1:" + port(p);
             JsTests.run("interop/namespaces.test.mjs", url, T).assertAllTestsPassed(6);
             JsTests.run("interop/messaging.test.mjs", url, T).assertAllTestsPassed(10);
-            JsTests.run("interop/rooms.test.mjs", url, T).assertAllTestsPassed(8);
+            JsTests.run("interop/rooms.test.mjs", url, T).assertAllTestsPassed(9);
             JsTests.run("interop/reconnect.test.mjs", url, T).assertAllTestsPassed(5);
             JsTests.run("interop/transports.test.mjs", url, T).assertAllTestsPassed(6);
             dev.qring.testkit.NodeScript.of(JsTests.dir().resolve("interop/many-clients.mjs")).args(url, "40", "4")

@@ -89,7 +89,7 @@ class SocketIoClientInteropTest {
 
     @Test
     void roomsJoinLeaveBroadcastExcept() {
-        run("rooms.test.mjs", server.url()).assertAllTestsPassed(8);
+        run("rooms.test.mjs", server.url()).assertAllTestsPassed(9);
     }
 
     @Test
