@@ -74,5 +74,12 @@ public final class RedisProcess implements AutoCloseable {
     public String url() { return "redis://127.0.0.1:" + port; }
 
     @Override
-    public void close() { stop(); }
+    public void close() {
+        stop();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: an empty temp dir
+        }
+    }
 }
