@@ -398,6 +398,11 @@ public final class LoadGenerator {
                     t.label, open.size(), now.rssKb, now.rssKb - base.rssKb, kbPerConn, heapKbPerConn));
         }
         put("connect_failures", t, String.valueOf(connectFailures.get()));
+        double hold = dblOpt("hold", 0); // keep the connections open a while, e.g. for `jcmd <pid> GC.class_histogram`
+        if (hold > 0) {
+            log("idle " + t.label + ": holding " + open.size() + " connections for " + hold + " s");
+            sleep(hold);
+        }
         closeAll(open);
     }
 
