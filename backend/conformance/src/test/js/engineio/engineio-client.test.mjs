@@ -1,10 +1,10 @@
 // Official engine.io-client 6.6 against an Engine.IO echo server at /engine.io/ (the conformance "engineio" mode):
 // text and binary echo on each transport, and the polling -> websocket upgrade.
 // Usage: node engineio-client.test.mjs http://127.0.0.1:<port>
-import { test, after } from "node:test";
+import { after } from "node:test";
 import assert from "node:assert/strict";
 import { Socket } from "engine.io-client";
-import { BASE_URL, track, closeAll, once, never, normalize, bin } from "../lib/util.mjs";
+import { test, BASE_URL, track, closeAll, once, never, normalize, bin } from "../lib/util.mjs";
 
 after(closeAll);
 

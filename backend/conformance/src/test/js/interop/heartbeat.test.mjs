@@ -2,9 +2,9 @@
 // reached through a proxy that can black-hole the connections (nothing flows, nothing is closed: a phone entering
 // a tunnel). Only heartbeats can detect that; the client must notice ("ping timeout") and reconnect.
 // Usage: node heartbeat.test.mjs http://127.0.0.1:<proxy port>
-import { test, after } from "node:test";
+import { after } from "node:test";
 import assert from "node:assert/strict";
-import { client, closeAll, connected, once, never } from "../lib/util.mjs";
+import { test, client, closeAll, connected, once, never } from "../lib/util.mjs";
 
 after(closeAll);
 

@@ -1,9 +1,9 @@
 // Official socket.io-client 4.8 against the server under test: events and acks both ways, ack timeouts,
 // binary (Buffer / Uint8Array) in arguments and in acks, nested, in both directions.
 // Usage: node messaging.test.mjs http://127.0.0.1:<port>
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { client, closeAll, once, connected, normalize, bin } from "../lib/util.mjs";
+import { test, client, closeAll, once, connected, normalize, bin } from "../lib/util.mjs";
 
 let s;
 before(async () => { s = client("/"); await connected(s); });

@@ -1,9 +1,9 @@
 // Official socket.io-client 4.8 against the server under test: namespaces, auth, connect refusal, multiplexing.
 // Usage: node namespaces.test.mjs http://127.0.0.1:<port>
-import { test, after } from "node:test";
+import { after } from "node:test";
 import assert from "node:assert/strict";
 import { Manager } from "socket.io-client";
-import { BASE_URL, client, track, closeAll, once, never, connected } from "../lib/util.mjs";
+import { test, BASE_URL, client, track, closeAll, once, never, connected } from "../lib/util.mjs";
 
 after(closeAll);
 

@@ -4,10 +4,10 @@
 //    reconnect by itself; the application must call socket.connect();
 //  - the connection was lost ("transport close", "ping timeout", ...): the Manager reconnects automatically.
 // Usage: node reconnect.test.mjs http://127.0.0.1:<port>
-import { test, after } from "node:test";
+import { after } from "node:test";
 import assert from "node:assert/strict";
 import { Manager } from "socket.io-client";
-import { BASE_URL, client, track, closeAll, connected, once, never } from "../lib/util.mjs";
+import { test, BASE_URL, client, track, closeAll, connected, once, never } from "../lib/util.mjs";
 
 after(closeAll);
 

@@ -1,9 +1,9 @@
 // Official socket.io-client 4.8 against the server under test: rooms (join, leave, broadcast to a room, except,
 // sender excluded, outsiders never reached).
 // Usage: node rooms.test.mjs http://127.0.0.1:<port>
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
-import { client, closeAll, connected, normalize, once } from "../lib/util.mjs";
+import { test, client, closeAll, connected, normalize, once } from "../lib/util.mjs";
 
 const names = ["alice", "bob", "carol", "dave"];
 const sockets = {};

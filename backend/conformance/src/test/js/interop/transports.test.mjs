@@ -1,9 +1,9 @@
 // Official socket.io-client 4.8 against the server under test: websocket-only, polling-only (with large payloads
 // and bursts), polling-then-upgrade, and an oversized message that closes only its own connection.
 // Usage: node transports.test.mjs http://127.0.0.1:<port>
-import { test, after } from "node:test";
+import { after } from "node:test";
 import assert from "node:assert/strict";
-import { client, closeAll, connected, once, never, normalize, bin } from "../lib/util.mjs";
+import { test, client, closeAll, connected, once, never, normalize, bin } from "../lib/util.mjs";
 
 after(closeAll);
 

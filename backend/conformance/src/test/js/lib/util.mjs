@@ -1,5 +1,14 @@
 // Small helpers shared by the interop tests (official socket.io-client / engine.io-client against a server).
 import { io } from "socket.io-client";
+import { test as nodeTest } from "node:test";
+
+/**
+ * node:test's test() with a 30 s limit, so a missing ack or event fails that one test with "timed out" instead of
+ * hanging the whole file (after(closeAll) then closes the sockets and the process exits).
+ */
+export function test(name, fn) {
+  return nodeTest(name, { timeout: 30_000 }, fn);
+}
 
 /** Base URL of the server under test: first CLI argument, or $TARGET_URL. */
 export const BASE_URL = process.argv[2] ?? process.env.TARGET_URL;
