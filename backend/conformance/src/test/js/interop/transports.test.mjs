@@ -43,6 +43,21 @@ test("messages sent while the upgrade is in progress all arrive, in order", asyn
   s.disconnect();
 });
 
+test("a server burst sent while the transport upgrades arrives complete and in order", async () => {
+  const s = client("/");
+  const upgraded = once(s.io, "open").then(() => once(s.io.engine, "upgrade", 5000));
+  const got = [];
+  s.on("tick", (i, pad) => got.push(i));
+  await connected(s);
+  // asked right after connect: the server emits 300 events while the client probes and switches to websocket
+  await s.emitWithAck("burst", { event: "tick", count: 300 });
+  await upgraded;
+  await s.emitWithAck("burst", { event: "tick", count: 0 }); // a round trip after the upgrade: everything has arrived
+  assert.equal(got.length, 300);
+  assert.deepEqual(got, Array.from({ length: 300 }, (_, i) => i));
+  s.disconnect();
+});
+
 test("polling only: never upgrades; large text and binary payloads and bursts go through", async () => {
   const s = client("/", { transports: ["polling"] });
   await connected(s);

@@ -76,6 +76,10 @@ root.on("connection", (socket) => {
     ack();
     setTimeout(() => blackHoleAll(closeAfterMs ?? 3000), 50);
   });
+  socket.on("burst", ({ event, count }, ack) => {
+    for (let i = 0; i < count; i++) socket.emit(event, i, "x".repeat(100));
+    ack();
+  });
   socket.on("join", (room, ack) => { socket.join(room); ack([...socket.rooms].filter((r) => r !== socket.id).sort()); });
   socket.on("leave", (room, ack) => { socket.leave(room); ack([...socket.rooms].filter((r) => r !== socket.id).sort()); });
   socket.on("to-room", ({ room, except, event, payload }, ack) => {

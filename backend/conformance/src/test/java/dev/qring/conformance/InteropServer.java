@@ -88,6 +88,12 @@ final class InteropServer implements AutoCloseable {
                 blackHoleProxiedConnections(Duration.ofMillis(p.path("closeAfterMs").asLong(3000)));
             });
         });
+        root.on("burst", JsonNode.class, (s, p, ack, args) -> {
+            String event = p.path("event").asText();
+            String pad = "x".repeat(100);
+            for (int i = 0; i < p.path("count").asInt(); i++) s.emit(event, i, pad);
+            ack.send();
+        });
         root.on("join", String.class, (s, room, ack, args) -> { s.join(room); ack.send(roomsOf(s)); });
         root.on("leave", String.class, (s, room, ack, args) -> { s.leave(room); ack.send(roomsOf(s)); });
         root.on("to-room", JsonNode.class, (s, p, ack, args) -> {

@@ -29,7 +29,7 @@ class ReferenceServersSelfCheckTest {
             JsTests.run("interop/messaging.test.mjs", url, T).assertAllTestsPassed(10);
             JsTests.run("interop/rooms.test.mjs", url, T).assertAllTestsPassed(9);
             JsTests.run("interop/reconnect.test.mjs", url, T).assertAllTestsPassed(5);
-            JsTests.run("interop/transports.test.mjs", url, T).assertAllTestsPassed(6);
+            JsTests.run("interop/transports.test.mjs", url, T).assertAllTestsPassed(7);
             dev.qring.testkit.NodeScript.of(JsTests.dir().resolve("interop/many-clients.mjs")).args(url, "40", "4")
                     .timeout(T).run().assertExitCode(0).requireLine("RESULT ");
         }

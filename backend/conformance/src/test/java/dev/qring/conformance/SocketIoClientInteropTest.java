@@ -106,7 +106,7 @@ class SocketIoClientInteropTest {
     @Test
     void transportsWebsocketOnlyPollingOnlyAndUpgrade() {
         long protocolErrorsBefore = server.io.stats().protocolErrors();
-        run("transports.test.mjs", server.url()).assertAllTestsPassed(6);
+        run("transports.test.mjs", server.url()).assertAllTestsPassed(7);
 
         List<String> connects = server.events("connect").stream().map(InteropServer.Event::detail).toList();
         assertThat(connects).anyMatch(d -> d.endsWith("transport=websocket"));
