@@ -1,5 +1,7 @@
 // The visitor's session page: ringing / answered / declined / missed, chat (a note when
 // nobody answers), and audio/video calls once the homeowner has accepted.
+import { useEffect } from 'react';
+import { api } from '../../lib/api.js';
 import { useSessionRealtime } from '../../hooks/useSessionRealtime.js';
 import { useCall } from '../../webrtc/useCall.js';
 import Chat, { ConnectionBanner } from '../../components/Chat.jsx';
@@ -21,6 +23,19 @@ export default function SessionPage({ doorLabel, visit, onRingAgain }) {
   const session = rt.session || visit.session || {};
   const status = session.status || 'ringing';
   const info = STATUS[status] || STATUS.ringing;
+  const { setSession } = rt;
+
+  // Safety net while ringing: the answer normally arrives as session.updated, but an event lost on a
+  // weak network (or raced with the join) must not leave the visitor waiting forever.
+  useEffect(() => {
+    if (status !== 'ringing') return undefined;
+    const timer = setInterval(() => {
+      api(`/sessions/${visit.sessionId}`, { token: visit.visitorToken })
+        .then((r) => r && r.session && r.session.status !== 'ringing' && setSession(r.session))
+        .catch(() => {});
+    }, 3000);
+    return () => clearInterval(timer);
+  }, [status, visit.sessionId, visit.visitorToken, setSession]);
 
   return (
     <>
