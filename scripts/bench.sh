@@ -35,13 +35,13 @@ SUFFIX=""; [ $QUICK = 0 ] || SUFFIX=-quick
 OUT="${BENCH_OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)$SUFFIX}"
 mkdir -p "$OUT"
 RESULTS="$OUT/results.txt"; : > "$RESULTS"
-say() { echo "[bench] $*" | tee -a "$OUT/bench.log" >&2; }
+say() { echo "[bench +${SECONDS}s] $*" | tee -a "$OUT/bench.log" >&2; }
 
 # ---------------------------------------------------------------- workload (same for both servers)
 if [ $QUICK = 1 ]; then
-  D_ROUNDS=1; D_WARMUP=2; D_DURATION=3; D_LWARMUP=1; D_LDURATION=3; D_CONNECTIONS=3000; D_RATE=5000
+  D_ROUNDS=1; D_WARMUP=3; D_DURATION=3; D_LWARMUP=1; D_LDURATION=3; D_CONNECTIONS=2000; D_RATE=5000; D_IDLE_SETTLE=1
 else
-  D_ROUNDS=5; D_WARMUP=5; D_DURATION=4; D_LWARMUP=3; D_LDURATION=4; D_CONNECTIONS=10000,20000; D_RATE=5000,20000,40000
+  D_ROUNDS=5; D_WARMUP=5; D_DURATION=4; D_LWARMUP=3; D_LDURATION=4; D_CONNECTIONS=10000,20000; D_RATE=5000,20000,40000; D_IDLE_SETTLE=2
 fi
 ROUNDS="${BENCH_ROUNDS:-$D_ROUNDS}"   # measured windows per server and phase, alternating node/qring (A B B A ...)
 ROOMS="${BENCH_ROOMS:-250}"           # 2 clients per room
@@ -116,9 +116,17 @@ wait_port() { # pid port
 }
 
 # ---------------------------------------------------------------- build
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+# Rebuilt only when a source of the bench or of the server modules it runs changed since the last bench build.
+STAMP="$ROOT/backend/bench/target/.bench-build-stamp"
+stale() {
+  [ -f "$STAMP" ] && [ -d "$ROOT/backend/bench/target/lib" ] || return 0
+  [ -n "$(find "$ROOT/backend/pom.xml" "$ROOT"/backend/{bench,engineio,socketio,testkit}/{pom.xml,src/main} -newer "$STAMP" -print -quit 2>/dev/null)" ]
+}
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ] && stale; then
   say "building backend/bench (and the server modules it needs)"
-  "${MVN[@]}" -DskipTests -pl bench -am install >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; exit 1; }
+  touch "$OUT/.build-start"
+  "${MVN[@]}" -Dmaven.test.skip=true -pl bench -am install >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log" >&2; exit 1; }
+  mv "$OUT/.build-start" "$STAMP"
 fi
 qring_npm_tools
 CP="$ROOT/backend/bench/target/classes:$ROOT/backend/bench/target/lib/*"
@@ -152,7 +160,7 @@ run_gen() { # name phases generator-args...: runs the generator, appends its key
   "${PIN_GEN[@]}" java $GEN_OPTS -cp "$CP" dev.qring.bench.LoadGenerator "$@" --phases "$phases" \
     --rooms "$ROOMS" --window "$WINDOW" --rounds "$ROUNDS" --warmup "$WARMUP" --duration "$DURATION" \
     --rate "$RATE" --latency-rooms "$LATENCY_ROOMS" --latency-warmup "${BENCH_LATENCY_WARMUP:-$D_LWARMUP}" \
-    --latency-duration "${BENCH_LATENCY_DURATION:-$D_LDURATION}" --connections "$CONNECTIONS" --sources "$SOURCES" \
+    --latency-duration "${BENCH_LATENCY_DURATION:-$D_LDURATION}" --connections "$CONNECTIONS" --sources "$SOURCES" --idle-settle "$D_IDLE_SETTLE" \
     >"$OUT/gen-$name.out" 2> >(tee -a "$OUT/bench.log" >&2) &
   local gpid=$!; PIDS+=("$gpid"); prioritize "$gpid"
   wait "$gpid" || rc=$?
@@ -253,5 +261,5 @@ for r in $(echo "$RATE" | tr ',' ' ' | cut -d' ' -f2-); do
 done
 for k in "${STAGE_KEYS[@]}"; do PAIRS+=("$k=$(get "$k")"); done
 
-say "raw figures: $RESULTS; logs: $OUT"
+say "done; raw figures: $RESULTS; logs: $OUT"
 echo "RESULT ${PAIRS[*]}"

@@ -370,7 +370,7 @@ public final class LoadGenerator {
         // touched young-generation pages; the delta then measures what connections retain.
         List<Client> warm = connectRooms(t, Math.max(1, Math.min(500, steps.getFirst() / 10)), 2_000_000, sources);
         closeAll(warm);
-        sleep(2);
+        sleep(dblOpt("idle-settle", 2));
         var base = gcAndRss(t);
         log("idle " + t.label + ": baseline RSS " + base.rssKb + " kB, heap used " + base.heapUsed / 1024 + " kB");
         List<Client> open = new ArrayList<>();
@@ -383,7 +383,7 @@ public final class LoadGenerator {
             roomBase += more;
             open.addAll(added);
             log("idle " + t.label + ": " + open.size() + " connections open (" + fmt0(added.size() / ((System.nanoTime() - t0) / 1e9)) + " conn/s)");
-            sleep(2);
+            sleep(dblOpt("idle-settle", 2));
             var now = gcAndRss(t);
             double kbPerConn = (now.rssKb - base.rssKb) / (double) open.size();
             double heapKbPerConn = (now.heapUsed - base.heapUsed) / 1024.0 / open.size();
