@@ -47,7 +47,12 @@ run(async () => {
   const visitorA = await connect(baseA, '/realtime/signaling', { visitorToken: created.json.visitorToken });
   const homeB = await connect(baseB, '/realtime/signaling', { token });
   assert((await ack(visitorA, 'session.join', { sessionId })).ok, 'visitor joins on A');
-  assert((await ack(homeB, 'session.join', { sessionId })).ok, 'homeowner joins on B');
+  const hj = await ack(homeB, 'session.join', { sessionId });
+  assert(hj.ok, 'homeowner joins on B');
+  // presence is shared: B sees the visitor who is connected to A
+  const v = hj.participants.find((p) => p.role === 'visitor');
+  assert(v && v.online && v.devices === 1, 'visitor on A is online as seen from B: ' + JSON.stringify(hj.participants));
+  await waitFor(visitorA, 'session.presence', (p) => p.participants.some((x) => x.role === 'homeowner' && x.online));
   assert((await ack(homeB, 'session.accept', { sessionId })).ok, 'accept on B');
   await waitFor(visitorA, 'session.updated', (u) => u.session.status === 'active');
 
@@ -60,6 +65,9 @@ run(async () => {
   await ack(visitorA, 'chat.typing', { sessionId, typing: true });
   await waitFor(homeB, 'chat.typing', (t) => t.typing === true);
 
+  // the visitor leaves A: B hears it, and the shared view says so
+  visitorA.close();
+  await waitFor(homeB, 'session.presence', (p) => p.participants.some((x) => x.role === 'visitor' && !x.online));
   await sleep(300);
   const dupes = homeB.seen.filter((e) => e.event === 'chat.message' && e.args[0].message.clientId === 'a-1').length;
   assert(dupes === 1, 'delivered once across instances, got ' + dupes);
@@ -72,6 +80,6 @@ run(async () => {
   const reason = await Promise.race([dropped, sleep(5000).then(() => 'still connected')]);
   assert(reason !== 'still connected', 'the revoked token\'s socket on B was disconnected');
 
-  for (const s of [dashB, visitorA, homeB]) s.close();
+  for (const s of [dashB, homeB]) s.close();
   return {};
 });

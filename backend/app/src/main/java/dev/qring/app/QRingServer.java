@@ -13,7 +13,9 @@ import dev.qring.app.metrics.AppMetrics;
 import dev.qring.app.realtime.Realtime;
 import dev.qring.app.realtime.RealtimeAuth;
 import dev.qring.app.realtime.RealtimeEvents;
+import dev.qring.app.realtime.LocalPresence;
 import dev.qring.app.realtime.Presence;
+import dev.qring.app.cluster.RedisPresence;
 import dev.qring.app.realtime.SessionHandlers;
 import dev.qring.app.realtime.SignalingContext;
 import dev.qring.domain.DomainException;
@@ -135,7 +137,13 @@ public final class QRingServer implements AutoCloseable {
         auth.install(dashboard, true, ctx);
         ctx.answerInvalidPayloads(signaling);
         ctx.answerInvalidPayloads(dashboard);
-        new SessionHandlers(ctx, sessions, chat, new Presence()).register(signaling);
+        Presence presence = new LocalPresence();
+        if (bus != null) {
+            RedisPresence shared = new RedisPresence(config.redisUrl(), bus.nodeId());
+            closeables.add(shared);
+            presence = shared;
+        }
+        new SessionHandlers(ctx, sessions, chat, presence).register(signaling);
         if (bus != null) bus.start(java.time.Duration.ofSeconds(3));
         CallsWiring.register(this, signaling, ctx, realtime, ice, settings);
 
