@@ -88,6 +88,21 @@ final class InteropServer implements AutoCloseable {
                 blackHoleProxiedConnections(Duration.ofMillis(p.path("closeAfterMs").asLong(3000)));
             });
         });
+        // a client that stops reading: the proxy stops taking what the server sends on the current proxied connections
+        root.on("stall-me", JsonNode.class, (s, p, ack, args) -> {
+            ack.send();
+            Thread.ofVirtual().start(() -> {
+                sleep(50);
+                stallProxiedConnections();
+            });
+        });
+        root.on("release-stalls", JsonNode.class, (s, p, ack, args) -> { releaseProxiedStalls(); ack.send(); });
+        root.on("flood", JsonNode.class, (s, p, ack, args) -> {
+            String pad = "f".repeat(p.path("size").asInt(1000));
+            BroadcastOperator op = root.to(p.path("room").asText());
+            for (int i = 0; i < p.path("count").asInt(); i++) op.emit("flood", i, pad);
+            ack.send();
+        });
         root.on("burst", JsonNode.class, (s, p, ack, args) -> {
             String event = p.path("event").asText();
             String pad = "x".repeat(100);
@@ -111,7 +126,8 @@ final class InteropServer implements AutoCloseable {
             ack.send();
         });
         root.on("stats", JsonNode.class, (s, p, ack, args) -> ack.send(Map.of(
-                "openConnections", io.stats().openConnections(), "connectionsTotal", io.stats().connectionsTotal())));
+                "openConnections", io.stats().openConnections(), "connectionsTotal", io.stats().connectionsTotal(),
+                "slowClientDisconnects", io.stats().slowClientDisconnects())));
         root.on("never-acks", JsonNode.class, (s, p, ack, args) -> events.add(new Event("never-acks", "/", "", args)));
         root.on("disconnect-me", JsonNode.class, (s, p, ack, args) -> s.disconnect(p.path("close").asBoolean(false)));
         root.on("drop-transport", JsonNode.class, (s, p, ack, args) -> {
@@ -181,6 +197,10 @@ final class InteropServer implements AutoCloseable {
     }
 
     private void cutProxiedConnections() { proxy.cutAll(); }
+
+    private void stallProxiedConnections() { proxy.stallServerToClient(); }
+
+    private void releaseProxiedStalls() { proxy.releaseStalls(); }
 
     private void blackHoleProxiedConnections(Duration closeAfter) { proxy.blackHoleAll(closeAfter); }
 

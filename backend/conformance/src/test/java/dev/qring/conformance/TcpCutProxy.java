@@ -23,6 +23,10 @@ final class TcpCutProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** The proxy's connections to the server (the other member of each pair is the client's connection). */
+    private final Set<Socket> upstreams = ConcurrentHashMap.newKeySet();
+    /** Sockets the proxy stops reading from, so their sender sees TCP backpressure (a client that does not read). */
+    private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
     /** Sockets whose incoming bytes are read and dropped instead of forwarded. */
     private final Set<Socket> blackHoled = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -58,6 +62,16 @@ final class TcpCutProxy implements AutoCloseable {
         });
     }
 
+    /**
+     * Stops reading what the server sends on the current connections: once the kernel buffers are full, the server's
+     * writes no longer complete, exactly as with a client that stopped reading. Until {@link #releaseStalls()}.
+     */
+    void stallServerToClient() {
+        for (Socket s : open) if (upstreams.contains(s)) stalled.add(s);
+    }
+
+    void releaseStalls() { stalled.clear(); }
+
     private void acceptLoop() {
         while (!closed) {
             try {
@@ -69,6 +83,7 @@ final class TcpCutProxy implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 open.add(client);
                 open.add(upstream);
+                upstreams.add(upstream);
                 Thread.ofVirtual().start(() -> pump(client, upstream));
                 Thread.ofVirtual().start(() -> pump(upstream, client));
             } catch (IOException e) {
@@ -85,12 +100,14 @@ final class TcpCutProxy implements AutoCloseable {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
-            while ((n = in.read(buf)) >= 0) {
+            while (true) {
+                while (stalled.contains(from) && !from.isClosed()) Thread.sleep(10);
+                if ((n = in.read(buf)) < 0) break;
                 if (blackHoled.contains(from)) continue;
                 out.write(buf, 0, n);
                 out.flush();
             }
-        } catch (IOException ignored) {
+        } catch (IOException | InterruptedException ignored) {
             // one side closed or was cut: close the other too
         } finally {
             // a black hole does not pass on a close either: the other side keeps waiting until blackHoleAll closes it
@@ -100,6 +117,9 @@ final class TcpCutProxy implements AutoCloseable {
             open.remove(to);
             blackHoled.remove(from);
             blackHoled.remove(to);
+            stalled.remove(from);
+            upstreams.remove(from);
+            upstreams.remove(to);
         }
     }
 
