@@ -52,14 +52,22 @@ import org.HdrHistogram.Recorder;
  * {@code ts} is the generator's intended send time (nanoTime since start), so latency = delivery time - intended
  * send time includes any queueing in the generator itself (no coordinated omission).
  *
+ * <p>Servers: {@code --targets label:port:pid,...} (driven one at a time, in alternating rounds A B B A ..., so
+ * drifting background load hits each alike) or {@code --label L --port P --server-pid PID} for one server. The pid
+ * is used to read the server's CPU time and RSS from /proc.
+ *
  * <p>Phases (comma-separated {@code --phases}); each prints {@code key_<label>=value} lines on stdout:
  * <ul>
  *   <li>{@code throughput}: every client keeps {@code --window} messages in flight (a new one on each ack);
- *       delivered messages per second over {@code --duration} seconds after {@code --warmup} seconds;</li>
- *   <li>{@code latency}: a paced open loop at {@code --rate} msg/s over all clients; p50/p99 of delivery latency;</li>
+ *       delivered messages per second over {@code --rounds} windows of {@code --duration} s per server after
+ *       {@code --warmup} s ({@code --settle} s before later rounds); the median window is the figure;</li>
+ *   <li>{@code latency}: a paced open loop at each {@code --rate} (comma list) msg/s over all clients, same rounds;
+ *       p50/p99 = median over the windows of each window's percentile (pooled percentiles also printed);
+ *       {@code --timeline true} logs per-second percentiles;</li>
  *   <li>{@code idle}: server RSS (from /proc/&lt;pid&gt;/status after {@code GET /bench/gc}) before and after opening
  *       {@code --connections} idle, joined connections (comma-separated steps, cumulative), spread over source
- *       addresses 127.0.0.2..127.0.0.(1+{@code --sources}) to avoid ephemeral port exhaustion.</li>
+ *       addresses 127.0.0.2..127.0.0.(1+{@code --sources}) to avoid ephemeral port exhaustion; {@code --hold S}
+ *       keeps them open S seconds at the end (for a heap histogram).</li>
  * </ul>
  */
 public final class LoadGenerator {
