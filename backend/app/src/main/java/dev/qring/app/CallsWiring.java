@@ -13,9 +13,11 @@ final class CallsWiring {
     private CallsWiring() { }
 
     static void register(QRingServer server, Namespace signaling, SignalingContext ctx, Realtime realtime,
-                         IceServerIssuer ice, DomainSettings settings) {
+                         IceServerIssuer ice, DomainSettings settings,
+                         dev.qring.app.realtime.RealtimeEvents events) {
         CallService calls = CallModule.install(signaling, ctx, server.database(), ice, server.config().callRingTimeout(),
                 server.metrics().registry());
+        events.onSessionClosed(calls::sessionEnded);
         server.closeWithServer(calls);
     }
 }

@@ -145,7 +145,7 @@ public final class QRingServer implements AutoCloseable {
         }
         new SessionHandlers(ctx, sessions, chat, presence).register(signaling);
         if (bus != null) bus.start(java.time.Duration.ofSeconds(3));
-        CallsWiring.register(this, signaling, ctx, realtime, ice, settings);
+        CallsWiring.register(this, signaling, ctx, realtime, ice, settings, events);
 
         HttpRouter router = new HttpRouter(blocking, config.maxApiBodyBytes())
                 .errorMapper(QRingServer::mapError)

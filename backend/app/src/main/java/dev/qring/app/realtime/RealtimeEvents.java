@@ -17,6 +17,8 @@ import java.util.UUID;
 public final class RealtimeEvents implements DomainEvents {
     private final Realtime realtime;
     private final AppMetrics metrics;
+    /** Told when a session reaches a terminal status, so its live call ends at once (not on the next sweep). */
+    private volatile java.util.function.Consumer<UUID> sessionClosed = id -> { };
 
     public RealtimeEvents(Realtime realtime, AppMetrics metrics) {
         this.realtime = realtime;
@@ -42,6 +44,15 @@ public final class RealtimeEvents implements DomainEvents {
         Map<String, Object> payload = Map.of("session", Views.session(session));
         realtime.toSession(session.id(), "session.updated", payload);
         realtime.toHomeownerDashboard(session.homeownerId(), "session.updated", payload);
+        if (session.status() == dev.qring.domain.visitor.SessionStatus.ENDED
+                || session.status() == dev.qring.domain.visitor.SessionStatus.DECLINED
+                || session.status() == dev.qring.domain.visitor.SessionStatus.MISSED) {
+            sessionClosed.accept(session.id());
+        }
+    }
+
+    public void onSessionClosed(java.util.function.Consumer<UUID> listener) {
+        this.sessionClosed = listener;
     }
 
     @Override
