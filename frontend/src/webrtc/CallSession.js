@@ -86,7 +86,13 @@ export class CallSession {
     return t;
   }
 
-  async startMedia() {
+  /** Starts the camera/microphone once; later callers share the same promise. */
+  startMedia() {
+    if (!this.mediaPromise) this.mediaPromise = this.openMedia();
+    return this.mediaPromise;
+  }
+
+  async openMedia() {
     if (this.localStream) return this.localStream;
     const wantVideo = (this.call.media || 'video') === 'video';
     try {
@@ -184,6 +190,8 @@ export class CallSession {
         if (this.ignoreOffer) return;
         await pc.setRemoteDescription(desc);
         if (desc.type === 'offer') {
+          // The caller's camera may still be starting when the first offer arrives: answer with our tracks.
+          if (this.mediaPromise) await this.mediaPromise.catch(() => null);
           this.addLocalTracks();
           await pc.setLocalDescription();
           await this.emit('rtc.answer', { callId: this.callId, sdp: pc.localDescription.sdp });

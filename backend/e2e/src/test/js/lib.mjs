@@ -62,6 +62,8 @@ export async function launch({ netns } = {}) {
   return browser;
 }
 
+const pages = [];
+
 export async function newPage(browser, name, { mobile = true } = {}) {
   const context = await browser.newContext({
     viewport: mobile ? { width: 390, height: 844 } : { width: 1200, height: 860 },
@@ -71,6 +73,7 @@ export async function newPage(browser, name, { mobile = true } = {}) {
   // Generous: the suite may share two cores with the rest of the build.
   context.setDefaultTimeout(45000);
   const page = await context.newPage();
+  pages.push({ name, page });
   page.on('pageerror', (e) => log(`${name} pageerror:`, e.message));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') log(`${name} console.${m.type()}:`, m.text());
@@ -176,6 +179,23 @@ export async function main(fn) {
   } catch (e) {
     console.error('FAILED', e && e.stack ? e.stack : e);
     process.exitCode = 1;
+    // What each browser showed when it failed: URL, statuses, call and ICE states.
+    for (const { name, page } of pages) {
+      const state = await page
+        .evaluate(() => {
+          const cs = window.__qring && window.__qring.call;
+          const pc = cs && cs.pc;
+          return {
+            url: location.href,
+            statuses: [...document.querySelectorAll('[data-status],[data-phase],[data-testid="call-ended"]')].map((el) => `${el.dataset.testid}=${el.dataset.status || el.dataset.phase || el.dataset.state}`),
+            signalingConnected: Boolean(window.__qring && window.__qring.signaling && window.__qring.signaling.connected),
+            call: cs ? { callId: cs.callId, phase: cs.state.phase, call: cs.call && cs.call.state, pending: cs.pendingCandidates.length } : null,
+            pc: pc ? { signaling: pc.signalingState, ice: pc.iceConnectionState, conn: pc.connectionState, gathering: pc.iceGatheringState } : null,
+          };
+        })
+        .catch((err) => ({ error: String(err) }));
+      console.error(`STATE ${name} ${JSON.stringify(state)}`);
+    }
   } finally {
     for (const b of browsers) await b.close().catch(() => {});
   }
