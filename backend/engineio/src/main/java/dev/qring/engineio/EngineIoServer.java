@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Only EIO=4 is served; other versions get HTTP 400 {@code {"code":5,"message":"Unsupported protocol version"}}.
  */
 public final class EngineIoServer implements AutoCloseable {
+    static { NettyTuning.apply(); } // before any Netty buffer class loads
+
 
     /** Called once per new session, on the session's loop, after the OPEN packet was sent. */
     @FunctionalInterface

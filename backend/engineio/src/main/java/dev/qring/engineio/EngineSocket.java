@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * client (polling buffer, or unflushed websocket writes), the session is closed and counted as a slow client.
  */
 public final class EngineSocket {
+    static { NettyTuning.apply(); } // before any Netty buffer class loads
+
     private static final Logger log = LoggerFactory.getLogger(EngineSocket.class);
 
     /** Receives what the client sends. Called on the session's event loop. */

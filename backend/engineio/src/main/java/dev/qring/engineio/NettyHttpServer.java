@@ -32,6 +32,8 @@ import java.nio.charset.StandardCharsets;
  * ({@code ctx.fireChannelRead(request)}); whatever reaches the end gets a 404.
  */
 public final class NettyHttpServer implements AutoCloseable {
+    static { NettyTuning.apply(); } // before any Netty buffer class loads
+
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel channel;

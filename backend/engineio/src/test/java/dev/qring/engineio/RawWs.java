@@ -17,6 +17,7 @@ final class RawWs implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder text = new StringBuilder();
     private java.io.ByteArrayOutputStream bin = new java.io.ByteArrayOutputStream();
     private final boolean autoRead;
+    volatile boolean autoPong = true;
     WebSocket ws;
 
     private RawWs(boolean autoRead) { this.autoRead = autoRead; }
@@ -36,7 +37,13 @@ final class RawWs implements WebSocket.Listener, AutoCloseable {
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         text.append(data);
-        if (last) { messages.add(text.toString()); text.setLength(0); }
+        if (last) {
+            String m = text.toString();
+            text.setLength(0);
+            // answer server pings at once (a busy test thread must not cause a ping timeout); still queued for tests
+            if (autoPong && m.equals("2")) enqueueSend(() -> webSocket.sendText("3", true));
+            messages.add(m);
+        }
         if (autoRead) webSocket.request(1);
         return null;
     }
@@ -60,9 +67,18 @@ final class RawWs implements WebSocket.Listener, AutoCloseable {
     @Override
     public void onError(WebSocket webSocket, Throwable error) { closed.complete(-1); }
 
-    void send(String s) { ws.sendText(s, true).join(); }
+    private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
-    void sendBinary(byte[] b) { ws.sendBinary(ByteBuffer.wrap(b), true).join(); }
+    /** The JDK client allows one send at a time: chain them (test thread and automatic pongs). */
+    private synchronized CompletableFuture<?> enqueueSend(java.util.function.Supplier<CompletableFuture<WebSocket>> send) {
+        CompletableFuture<?> next = lastSend.handle((r, e) -> null).thenCompose(x -> send.get());
+        lastSend = next;
+        return next;
+    }
+
+    void send(String s) { enqueueSend(() -> ws.sendText(s, true)).join(); }
+
+    void sendBinary(byte[] b) { enqueueSend(() -> ws.sendBinary(ByteBuffer.wrap(b), true)).join(); }
 
     /** Next message, skipping server pings ("2") unless {@code keepPings}. */
     Object next() { return next(false); }
@@ -72,7 +88,7 @@ final class RawWs implements WebSocket.Listener, AutoCloseable {
             while (true) {
                 Object m = messages.poll(10, TimeUnit.SECONDS);
                 if (m == null) throw new AssertionError("no message within 10 s");
-                if (!keepPings && "2".equals(m)) { ws.sendText("3", true); continue; }
+                if (!keepPings && "2".equals(m)) continue; // already answered by the listener
                 return m;
             }
         } catch (InterruptedException e) {

@@ -9,7 +9,11 @@ final class EngineTestUtil {
 
     /** Retries an assertion for up to 5 s (server state changes on its event loops). */
     static void eventually(Runnable assertion) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
+        eventually(java.time.Duration.ofSeconds(5), assertion);
+    }
+
+    static void eventually(java.time.Duration timeout, Runnable assertion) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
                 assertion.run();

@@ -38,10 +38,13 @@ public final class PacketEncoder {
             try (JsonGenerator raw = mapper.getFactory().createGenerator((java.io.OutputStream) new ByteBufOutputStream(buf), JsonEncoding.UTF8)) {
                 gen = new BinaryCapturingGenerator(raw);
                 gen.setCodec(mapper);
-                gen.writeStartArray();
-                if (event != null) gen.writeString(event);
-                if (args != null) for (Object a : args) mapper.writeValue(gen, a);
-                gen.writeEndArray();
+                // one serializer-provider pass for the whole array (not one per argument)
+                int n = args == null ? 0 : args.length;
+                Object[] all = new Object[n + (event != null ? 1 : 0)];
+                int k = 0;
+                if (event != null) all[k++] = event;
+                if (n > 0) System.arraycopy(args, 0, all, k, n);
+                mapper.writeValue(gen, all);
             }
             List<byte[]> att = gen.attachments();
             if (att == null) return new Encoded(buf, null);
