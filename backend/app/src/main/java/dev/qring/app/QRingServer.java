@@ -102,7 +102,8 @@ public final class QRingServer implements AutoCloseable {
             ioOptions = ioOptions.withAdapterFactory(ns -> new RedisAdapter(ns, b, Json.MAPPER));
             metrics.bindCluster(b);
         }
-        io = SocketIoServer.create(ioOptions);
+        // The app's mapper, so times in events and acks are ISO-8601 strings like in the HTTP API (product.md).
+        io = SocketIoServer.create(ioOptions, Json.MAPPER);
         closeables.add(io);
         metrics.bindSocketIo(io.stats());
         Namespace signaling = io.of(SIGNALING);

@@ -91,10 +91,11 @@ public final class SessionHandlers {
         UUID id = required(b.sessionId(), "sessionId");
         long after = b.afterSeq() == null ? 0 : b.afterSeq();
         if (after < 0) throw DomainException.invalid("afterSeq must not be negative");
-        VisitorSession s = sessions.get(p, id).join();   // authorization: not_found unless p may reach it
-        // Join the room BEFORE reading history: a message stored in between is both replayed and pushed (clients
-        // de-duplicate by seq), never lost.
+        sessions.get(p, id).join();   // authorization: not_found unless p may reach it
+        // Join the room BEFORE reading the session and history: a status change or message committed in between is
+        // both in the ack and pushed (clients keep the newest / de-duplicate by seq), never lost.
         socket.join(Rooms.session(id));
+        VisitorSession s = sessions.get(p, id).join();
         SignalingContext.joinedSessions(socket).add(id);
         List<Presence.Participant> participants = presence.join(id, socket.id(), p.role());
         socket.to(Rooms.session(id)).emit("session.presence", Map.of("sessionId", id, "participants", participants));
