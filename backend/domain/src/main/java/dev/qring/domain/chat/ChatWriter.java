@@ -350,27 +350,38 @@ final class ChatWriter implements AutoCloseable {
     }
 
     /**
-     * PostgreSQL: locks the batch's session rows AND finds already stored (session, clientId) messages in ONE
+     * PostgreSQL: locks the batch's session rows AND finds already stored (session, role, clientId) messages in ONE
      * statement (a round trip saved per batch matters when the machine is busy: each one is a wake-up of both
-     * processes). {@code FOR UPDATE OF s} locks only the session rows, in id order.
+     * processes). {@code FOR UPDATE OF s} locks only the session rows, in id order. The keys travel as arrays so the
+     * statement text is the same for every batch size (prepared once, never re-planned), and the lookup names the whole
+     * unique key, so each is one index probe: matching client_id alone scanned every message of the session (a batch
+     * took 15-25 ms once sessions held a few hundred messages).
      */
     private static void lockSessionsAndFindExisting(Connection c, List<Request> batch, int timeoutSeconds,
                                                     Map<UUID, SessionRow> sessions, Map<String, Message> existing) throws SQLException {
-        Set<UUID> ids = new java.util.TreeSet<>();
-        Set<String> clientIds = new LinkedHashSet<>();
-        for (Request r : batch) {
-            ids.add(r.sessionId);
-            clientIds.add(r.clientId);
+        UUID[] ids = batch.stream().map(r -> r.sessionId).distinct().toArray(UUID[]::new);
+        UUID[] keySessions = new UUID[batch.size()];
+        String[] keyRoles = new String[batch.size()], keyClients = new String[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            Request r = batch.get(i);
+            keySessions[i] = r.sessionId;
+            keyRoles[i] = r.principal.role();
+            keyClients[i] = r.clientId;
         }
         String sql = "SELECT s.id AS sid, s.homeowner_id, s.status, s.last_seq, m.id, m.session_id, m.seq, m.client_id,"
-                + " m.sender_role, m.body, m.created_at FROM visitor_session s LEFT JOIN message m ON m.session_id = s.id"
-                + " AND m.client_id IN (" + placeholders(clientIds.size()) + ") WHERE s.id IN (" + placeholders(ids.size())
-                + ") ORDER BY s.id FOR UPDATE OF s";
+                + " m.sender_role, m.body, m.created_at FROM visitor_session s"
+                + " LEFT JOIN unnest(?::uuid[], ?::text[], ?::text[]) AS k(session_id, role, client_id) ON k.session_id = s.id"
+                // LATERAL + LIMIT 1 keeps this a unique-index probe per key: as a plain join, a fresh, fast-growing
+                // table with stale statistics got a hash join over every message.
+                + " LEFT JOIN LATERAL (SELECT * FROM message x WHERE x.session_id = k.session_id AND x.sender_role = k.role"
+                + " AND x.client_id = k.client_id LIMIT 1) m ON true"
+                + " WHERE s.id = ANY(?::uuid[]) ORDER BY s.id FOR UPDATE OF s";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(timeoutSeconds);
-            int i = 1;
-            for (String id : clientIds) ps.setString(i++, id);
-            for (UUID id : ids) ps.setObject(i++, id);
+            ps.setArray(1, c.createArrayOf("uuid", keySessions));
+            ps.setArray(2, c.createArrayOf("text", keyRoles));
+            ps.setArray(3, c.createArrayOf("text", keyClients));
+            ps.setArray(4, c.createArrayOf("uuid", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID sid = Jdbc.getUuid(rs, "sid");
@@ -389,33 +400,49 @@ final class ChatWriter implements AutoCloseable {
 
     /**
      * PostgreSQL: the multi-row INSERT and the sessions' new last_seq in ONE statement (a data-modifying CTE), so
-     * the whole batch costs three round trips: lock+lookup, write, COMMIT.
+     * the whole batch costs three round trips: lock+lookup, write, COMMIT. Arrays again keep one statement text for
+     * every batch size; a batch shares one created_at.
      */
     private static void insertPostgres(Connection c, List<Message> messages, Map<UUID, Long> lastSeq, int timeoutSeconds)
             throws SQLException {
-        StringBuilder sql = new StringBuilder("WITH seqs (id, last_seq) AS (VALUES ");
-        for (int i = 0; i < lastSeq.size(); i++) sql.append(i == 0 ? "" : ",").append("(CAST(? AS uuid), CAST(? AS bigint))");
-        sql.append("), upd AS (UPDATE visitor_session v SET last_seq = seqs.last_seq FROM seqs WHERE v.id = seqs.id)"
-                + " INSERT INTO message (id, session_id, seq, client_id, sender_role, body, created_at) VALUES ");
-        for (int i = 0; i < messages.size(); i++) sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?)");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        String sql = "WITH upd AS (UPDATE visitor_session v SET last_seq = n.last_seq"
+                + " FROM unnest(?::uuid[], ?::bigint[]) AS n(id, last_seq) WHERE v.id = n.id)"
+                + " INSERT INTO message (id, session_id, seq, client_id, sender_role, body, created_at)"
+                + " SELECT id, session_id, seq, client_id, sender_role, body, ? FROM"
+                + " unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, session_id, seq, client_id, sender_role, body)";
+        int n = messages.size();
+        UUID[] ids = new UUID[n], sessionIds = new UUID[n];
+        Long[] seqs = new Long[n];
+        String[] clientIds = new String[n], roles = new String[n], bodies = new String[n];
+        for (int i = 0; i < n; i++) {
+            Message m = messages.get(i);
+            ids[i] = m.id();
+            sessionIds[i] = m.sessionId();
+            seqs[i] = m.seq();
+            clientIds[i] = m.clientId();
+            roles[i] = m.senderRole();
+            bodies[i] = m.body();
+        }
+        UUID[] seqSessions = new UUID[lastSeq.size()];
+        Long[] seqValues = new Long[lastSeq.size()];
+        int k = 0;
+        for (Map.Entry<UUID, Long> e : lastSeq.entrySet()) {
+            seqSessions[k] = e.getKey();
+            seqValues[k++] = e.getValue();
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(timeoutSeconds);
-            int i = 1;
-            for (Map.Entry<UUID, Long> e : lastSeq.entrySet()) {
-                ps.setObject(i++, e.getKey());
-                ps.setLong(i++, e.getValue());
-            }
-            for (Message m : messages) {
-                ps.setObject(i++, m.id());
-                ps.setObject(i++, m.sessionId());
-                ps.setLong(i++, m.seq());
-                ps.setString(i++, m.clientId());
-                ps.setString(i++, m.senderRole());
-                ps.setString(i++, m.body());
-                Jdbc.setInstant(ps, i++, m.createdAt());
-            }
-            int n = ps.executeUpdate();
-            if (n != messages.size()) throw new SQLException("inserted " + n + " of " + messages.size() + " messages");
+            ps.setArray(1, c.createArrayOf("uuid", seqSessions));
+            ps.setArray(2, c.createArrayOf("bigint", seqValues));
+            Jdbc.setInstant(ps, 3, messages.getFirst().createdAt());
+            ps.setArray(4, c.createArrayOf("uuid", ids));
+            ps.setArray(5, c.createArrayOf("uuid", sessionIds));
+            ps.setArray(6, c.createArrayOf("bigint", seqs));
+            ps.setArray(7, c.createArrayOf("text", clientIds));
+            ps.setArray(8, c.createArrayOf("text", roles));
+            ps.setArray(9, c.createArrayOf("text", bodies));
+            int inserted = ps.executeUpdate();
+            if (inserted != n) throw new SQLException("inserted " + inserted + " of " + n + " messages");
         }
     }
 
