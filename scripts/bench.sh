@@ -18,7 +18,7 @@
 # BENCH_SERVER_CPU, BENCH_GEN_CPUS (taskset lists), BENCH_CP (classpath of backend/bench).
 #
 # Tunables (env): BENCH_ROOMS, BENCH_WINDOW, BENCH_RATE (comma list), BENCH_CONNECTIONS (comma steps), BENCH_ROUNDS,
-# BENCH_DURATION (per window), BENCH_WARMUP, BENCH_NICE, BENCH_STAGES=0 (skip bench/stages), BENCH_SKIP_BUILD=1, BENCH_JFR=1 (JFR recording of our server's throughput run into BENCH_OUT),
+# BENCH_DURATION (per window), BENCH_WARMUP, BENCH_NICE, BENCH_STAGES=0|1 (skip/run bench/stages; default: run, except with --quick), BENCH_SKIP_BUILD=1, BENCH_JFR=1 (JFR recording of our server's throughput run into BENCH_OUT),
 # QRING_BENCH_JAVA_OPTS (our server's JVM flags), BENCH_GEN_JAVA_OPTS, BENCH_ONLY=node|qring.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"; source "$ROOT/scripts/lib.sh"
@@ -200,13 +200,19 @@ for label in "${LABELS[@]}"; do
 done
 
 # ---------------------------------------------------------------- extra stages (bench/stages/*.sh)
+# --quick keeps to its minute: stages (PostgreSQL, Chromium, coturn start-ups) only with BENCH_STAGES=1.
 STAGE_KEYS=()
+RUN_STAGES="${BENCH_STAGES:-$((1 - QUICK))}"
 for stage in "$ROOT"/bench/stages/*.sh; do
   [ -e "$stage" ] || continue
-  [ "${BENCH_STAGES:-1}" = 0 ] && continue
   name=$(basename "$stage" .sh)
   read -r -a keys <<<"$(sed -n 's/^# keys:[[:space:]]*//p' "$stage" | head -1)"
   STAGE_KEYS+=("${keys[@]}")
+  if [ "$RUN_STAGES" = 0 ]; then
+    say "== stage $name skipped (BENCH_STAGES=1 runs it)"
+    for k in "${keys[@]}"; do echo "$k=skipped" >>"$RESULTS"; done
+    continue
+  fi
   say "== stage $name (keys: ${keys[*]:-none})"
   rc=0
   ROOT="$ROOT" BENCH_QUICK="$QUICK" BENCH_OUT="$OUT" BENCH_SERVER_CPU="$SERVER_CPU" BENCH_GEN_CPUS="$GEN_CPUS" BENCH_CP="$CP" \
