@@ -6,12 +6,14 @@ import dev.qring.domain.HomeownerPrincipal;
 import dev.qring.domain.VisitorPrincipal;
 import dev.qring.domain.chat.Message;
 import dev.qring.domain.visitor.Created;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -31,6 +33,20 @@ class DatabaseTest extends DomainTestBase {
         HomeownerPrincipal h = newHomeowner();
         var again = restart(s -> s);
         assertThat(join(again.accounts().me(h)).id()).isEqualTo(h.homeownerId());
+    }
+
+    @Test
+    void embeddedH2WritesEveryCommitBeforeItReturns() throws Exception {
+        Assumptions.assumeTrue(backend == Backend.H2, "H2 only");
+        // H2's default WRITE_DELAY is 500 ms (commits reach the file up to half a second after the ack); 0 means
+        // every commit is written before commit() returns, so "saved" acks are never ahead of the disk.
+        try (Connection conn = domain.database().dataSource().getConnection();
+             PreparedStatement ps = conn.prepareStatement(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'");
+             ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).as("WRITE_DELAY row").isTrue();
+            assertThat(rs.getString(1)).isEqualTo("0");
+        }
     }
 
     @Test
