@@ -16,7 +16,7 @@ final class CallsWiring {
                          IceServerIssuer ice, DomainSettings settings,
                          dev.qring.app.realtime.RealtimeEvents events) {
         CallService calls = CallModule.install(signaling, ctx, server.database(), ice, server.config().callRingTimeout(),
-                server.metrics().registry());
+                server.metrics().registry(), server.config().redisUrl() != null);
         events.onSessionClosed(calls::sessionEnded);
         server.closeWithServer(calls);
     }

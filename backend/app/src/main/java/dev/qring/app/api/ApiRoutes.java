@@ -10,7 +10,6 @@ import dev.qring.app.http.Response;
 import dev.qring.domain.DomainException;
 import dev.qring.domain.HomeownerPrincipal;
 import dev.qring.domain.Principal;
-import dev.qring.domain.VisitorPrincipal;
 import dev.qring.domain.account.AccountService;
 import dev.qring.domain.account.AuthResult;
 import dev.qring.domain.chat.ChatService;
@@ -103,16 +102,8 @@ public final class ApiRoutes {
         });
         r.get(V1 + "/ice-servers", req -> {
             Principal p = principal(req);
-            return Response.ok(ice.issue(subject(p)));
+            return Response.ok(Views.iceServers(ice.issueFor(p)));
         });
-    }
-
-    /** The TURN username's opaque part: the role and an id, never a token. */
-    static String subject(Principal p) {
-        return switch (p) {
-            case HomeownerPrincipal h -> "h-" + h.homeownerId();
-            case VisitorPrincipal v -> "v-" + v.sessionId();
-        };
     }
 
     private Response signup(Request req) {

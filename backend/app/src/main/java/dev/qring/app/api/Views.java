@@ -2,6 +2,7 @@ package dev.qring.app.api;
 
 import dev.qring.domain.account.Homeowner;
 import dev.qring.domain.door.Door;
+import dev.qring.domain.turn.IceServers;
 import dev.qring.domain.visitor.VisitorSession;
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +39,16 @@ public final class Views {
     public static DoorView door(Door d) { return new DoorView(d.id(), d.label(), d.qrSlug(), d.active(), d.visitorUrl()); }
 
     public static PublicDoorView publicDoor(Door d) { return new PublicDoorView(d.label(), d.active()); }
+
+    /**
+     * The ICE-server answer, one shape for {@code GET /api/v1/ice-servers} and the {@code call.start} /
+     * {@code call.accept} acks (which add these fields next to {@code call}): {@code {iceServers, ttlSeconds,
+     * expiresAt, refreshAt}}, times as ISO-8601 UTC strings whatever the serializer's settings.
+     */
+    public static Map<String, Object> iceServers(IceServers s) {
+        return obj("iceServers", s.iceServers(), "ttlSeconds", s.ttlSeconds(), "expiresAt", s.expiresAt().toString(),
+                "refreshAt", s.refreshAt().toString());
+    }
 
     /** {@code {k1: v1, k2: v2}} keeping order and allowing null values. */
     public static Map<String, Object> obj(Object... kv) {

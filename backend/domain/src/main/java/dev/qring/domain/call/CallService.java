@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *       and the loser gets {@code conflict} — also across server instances sharing the database.</li>
  *   <li>{@link CallEvents#callUpdated} and {@link CallMetrics} run once per committed change, after commit.</li>
  *   <li>Deadlines are derived from stored columns (created/answered/lost-at instants), so timers survive a restart:
- *       {@link #recoverTimers()} re-arms them and applies those that passed while the server was down.</li>
+ *       {@link #recoverTimers(boolean)} re-arms them and applies those that passed while the server was down.</li>
  * </ul>
  */
 public final class CallService implements AutoCloseable {
@@ -270,18 +270,38 @@ public final class CallService implements AutoCloseable {
     // ---- timers ------------------------------------------------------------------------------------------------
 
     /**
-     * Call once at startup: re-arms the timer of every live call and applies deadlines that passed while the
-     * server was down. A restart dropped every signaling connection, so the parties of live calls are marked
-     * lost now: they have the reconnect grace to re-join. Returns the number of live calls found.
-     * (Single-instance assumption: with several instances sharing the database only one should run this.)
+     * Call once at startup of a SINGLE instance: re-arms the timer of every live call and applies deadlines that
+     * passed while the server was down. A restart dropped every signaling connection, so the parties of live calls
+     * are marked lost now: they have the reconnect grace to re-join. Returns the number of live calls found.
+     * With several instances sharing the database use {@link #recoverTimers(boolean) recoverTimers(true)}.
      */
     public int recoverTimers() {
+        return recoverTimers(false);
+    }
+
+    /**
+     * Call once at startup. Re-arms the timer of every live call and applies the deadlines that already passed
+     * (ring timeout, setup timeout, a reconnect grace some instance started): safe from any number of instances,
+     * because a tick only changes a call whose stored deadline passed, terminal states never change and every change
+     * is a compare-and-set on the row.
+     *
+     * <p>{@code clustered == false} (one instance): this instance held every signaling connection, so the restart
+     * dropped them all and both parties of every live call are marked lost (they have the grace to re-join).
+     * {@code clustered == true}: parties may be connected to OTHER instances, which this one cannot see (presence is
+     * per instance), so nobody is marked lost — a party whose instance died is noticed only when it reconnects
+     * somewhere and drops again, by the other party hanging up, by a deadline, or when the session closes.
+     * Returns the number of live calls found.
+     */
+    public int recoverTimers(boolean clustered) {
         List<CallRecord> live = db.inTransaction(CallStore::findAllLive);
         for (CallRecord rec : live) {
             try {
-                CallRecord r = applyEvent(null, rec.id(), new CallStateMachine.PartyLost(new Actor(CallRole.VISITOR, "visitor")));
-                if (r.homeownerDevice() != null && !r.state().terminal()) {
-                    r = applyEvent(null, rec.id(), new CallStateMachine.PartyLost(new Actor(CallRole.HOMEOWNER, r.homeownerDevice())));
+                CallRecord r = rec;
+                if (!clustered) {
+                    r = applyEvent(null, rec.id(), new CallStateMachine.PartyLost(new Actor(CallRole.VISITOR, "visitor")));
+                    if (r.homeownerDevice() != null && !r.state().terminal()) {
+                        r = applyEvent(null, rec.id(), new CallStateMachine.PartyLost(new Actor(CallRole.HOMEOWNER, r.homeownerDevice())));
+                    }
                 }
                 arm(r);
                 tick(rec.id());

@@ -28,7 +28,9 @@ import java.util.Optional;
  *   <li>Terminal states never change: every event on a terminal call is either a duplicate ({@link Unchanged})
  *       or refused.</li>
  *   <li>Duplicates are idempotent: a retried accept by the device that took the call, a second decline, cancel
- *       or end of a call already in that state gets {@link Unchanged} with the current call — the same answer.</li>
+ *       or end of a call already in that state gets {@link Unchanged} with the current call — the same answer. So
+ *       does a party's end / cancel / decline of a call that this party's own end / cancel / decline finished
+ *       ({@link #finishedBy}): an end while ringing became a cancel or a decline, and the client retries it.</li>
  *   <li>Out-of-order events (accept after cancel, cancel after accept, signaling before accept...) are
  *       {@link Refused} with {@link Refusal#CONFLICT}; the call is unchanged.</li>
  *   <li>Only the parties act: the callee accepts/declines, the caller cancels, either ends; once a homeowner
@@ -159,7 +161,7 @@ public final class CallStateMachine {
     private static Result decline(CallRecord c, Actor a, Instant now) {
         if (a.role() != c.calleeRole()) return refused(Refusal.FORBIDDEN, "only the callee can decline", c);
         if (c.state() == CallState.RINGING) return new Changed(c.finished(CallState.DECLINED, now, "declined"));
-        if (c.state() == CallState.DECLINED) return new Unchanged(c);
+        if (c.state() == CallState.DECLINED || isOwnFinish(c, a)) return new Unchanged(c);
         return refused(Refusal.CONFLICT, "the call is " + c.state().wire(), c);
     }
 
@@ -168,7 +170,7 @@ public final class CallStateMachine {
             return refused(Refusal.FORBIDDEN, "only the caller can cancel", c);
         }
         if (c.state() == CallState.RINGING) return new Changed(c.finished(CallState.CANCELLED, now, "cancelled"));
-        if (c.state() == CallState.CANCELLED) return new Unchanged(c);
+        if (c.state() == CallState.CANCELLED || isOwnFinish(c, a)) return new Unchanged(c);
         return refused(Refusal.CONFLICT, "the call is " + c.state().wire(), c);
     }
 
@@ -183,8 +185,35 @@ public final class CallStateMachine {
             if (mediaFailed) return new Changed(c.finished(CallState.FAILED, now, MEDIA_FAILED));
             return new Changed(c.finished(CallState.ENDED, now, a.role().wire() + "_hangup"));
         }
-        if (c.state() == CallState.ENDED || (mediaFailed && c.state() == CallState.FAILED)) return new Unchanged(c);
+        // A retried hang-up: the call is already where this end would have taken it (ended; failed for
+        // media_failed), or where this party's own hang-up / cancel / decline took it — e.g. an end while ringing
+        // became a cancel (caller) or a decline (callee), and the client retries the end.
+        if (c.state() == CallState.ENDED || (mediaFailed && c.state() == CallState.FAILED) || isOwnFinish(c, a)) {
+            return new Unchanged(c);
+        }
         return refused(Refusal.CONFLICT, "the call is " + c.state().wire(), c);
+    }
+
+    /**
+     * The role whose own end / cancel / decline finished the call, as far as the stored state and reason tell:
+     * cancelled (reason "cancelled") by the caller, declined by the callee, ended with "{role}_hangup" by that role.
+     * Null when the server finished it (timeout, lost party, session end) or it cannot be told ("media_failed").
+     */
+    static CallRole finishedBy(CallRecord c) {
+        return switch (c.state()) {
+            case CANCELLED -> "cancelled".equals(c.endReason()) ? c.initiatorRole() : null;
+            case DECLINED -> c.calleeRole();
+            case ENDED -> {
+                for (CallRole r : CallRole.values()) if ((r.wire() + "_hangup").equals(c.endReason())) yield r;
+                yield null;
+            }
+            default -> null;
+        };
+    }
+
+    /** True when the terminal call was finished by this party itself (a retry of its hang-up is a duplicate). */
+    private static boolean isOwnFinish(CallRecord c, Actor a) {
+        return c.state().terminal() && finishedBy(c) == a.role() && isParty(c, a);
     }
 
     private static Result signal(CallRecord c, Actor a, SignalKind kind) {

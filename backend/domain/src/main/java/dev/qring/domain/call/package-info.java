@@ -19,8 +19,9 @@
  *   <li><b>Timers</b>: ring 30 s ({@code QRING_CALL_RING_TIMEOUT}) → missed; answered but no media reported within
  *       45 s → failed ("setup_timeout": no media path); a party's last signaling connection gone for 20 s → failed
  *       ("visitor_lost" / "homeowner_lost"). Deadlines derive from stored instants, so they survive restarts:
- *       {@code recoverTimers()} re-arms them at startup, and a restart counts as every party disconnecting (they
- *       have the grace to come back). A sweeper (every 5 s) ends live calls of sessions that are no longer active
+ *       {@code recoverTimers(clustered)} re-arms them at startup; on a single instance a restart counts as every
+ *       party disconnecting (they have the grace to come back), in a cluster it does not (parties may be connected
+ *       to other instances). A sweeper (every 5 s) ends live calls of sessions that are no longer active
  *       and applies deadlines whose timer was lost.</li>
  *   <li><b>Who may act</b>: the callee accepts/declines (on the homeowner side any device; the first accept binds
  *       the call to that device — its bearer token — and later accepts from other devices get {@code conflict}),
@@ -28,7 +29,10 @@
  *       {@code call.end} with reason {@code media_failed} ends the call as failed. Once a homeowner device is bound,
  *       the homeowner's other devices may not signal, end or cancel ({@code forbidden}).</li>
  *   <li><b>Idempotency</b>: a repeated {@code call.start} (same side, same clientCallId) returns the first call; a
- *       repeated accept (same device) / decline / cancel / end gets the current call; an event that no longer fits
+ *       repeated accept (same device) / decline / cancel / end gets the current call, and so does a party's end /
+ *       cancel / decline of a call that its own hang-up already finished (an end while ringing became a cancel or a
+ *       decline; the retried end must not be {@code conflict}); the realtime layer answers a retried accept of a
+ *       call that has ended since without ICE servers (no fresh TURN credentials); an event that no longer fits
  *       (accept after cancel, cancel after accept, signaling before accept or after the end) is {@code conflict}
  *       and the refusal carries the current call.</li>
  *   <li><b>Path</b>: "relay/udp|tcp|tls" when either end relays (the relayed side's TURN transport when it is the
@@ -39,7 +43,11 @@
  * </ul>
  *
  * <h2>Limits</h2>
- * Presence (who is still connected) is counted per server instance, and {@code recoverTimers()} assumes a single
- * instance; with several instances behind a load balancer presence must move to the shared adapter (Redis).
+ * Presence (who is still connected) is counted per server instance. With several instances
+ * ({@code QRING_REDIS_URL}) {@code recoverTimers(true)} re-arms deadlines without marking anyone lost, so an
+ * instance start never fails calls held by other instances; the price: a party whose instance crashed and who never
+ * reconnects anywhere is not noticed by the grace timer (the call ends by the other party's hang-up, the setup
+ * timeout if media never connected, or the session closing). Closing that gap needs per-device call presence in
+ * the shared adapter (Redis).
  */
 package dev.qring.domain.call;

@@ -1,5 +1,9 @@
 package dev.qring.domain.turn;
 
+import dev.qring.domain.HomeownerPrincipal;
+import dev.qring.domain.Principal;
+import dev.qring.domain.VisitorPrincipal;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +64,26 @@ public final class IceServerIssuer {
     public TurnSettings settings() { return settings; }
 
     /**
-     * A fresh list for {@code subject} (any stable identifier of who asks, e.g. {@code "homeowner:<id>"} or
-     * {@code "session:<id>"}; it is hashed, never sent). STUN entry first (no credentials), then one entry for the
+     * The subject of {@code who}'s TURN usernames — the one definition used by {@code GET /api/v1/ice-servers} and
+     * the {@code call.start} / {@code call.accept} acks alike, so an operator recomputing an opaque id needs to know
+     * only this: {@code "homeowner:<homeowner id>"} for a homeowner (any of its devices), {@code "session:<session
+     * id>"} for a visitor.
+     */
+    public static String subject(Principal who) {
+        return switch (Objects.requireNonNull(who, "who")) {
+            case HomeownerPrincipal h -> "homeowner:" + h.homeownerId();
+            case VisitorPrincipal v -> "session:" + v.sessionId();
+        };
+    }
+
+    /** {@link #issue(String)} for {@link #subject(Principal) who's subject}. */
+    public IceServers issueFor(Principal who) {
+        return issue(subject(who));
+    }
+
+    /**
+     * A fresh list for {@code subject} (any stable identifier of who asks; callers serving a principal use
+     * {@link #issueFor}; it is hashed, never sent). STUN entry first (no credentials), then one entry for the
      * primary region and one for the standby region, each with its URLs ordered UDP, TCP, TLS and sharing one
      * credential. Without TURN configured the list holds STUN only (or nothing).
      */

@@ -441,4 +441,54 @@ abstract class CallServiceContract {
         assertThat(failed.state()).isEqualTo(CallState.FAILED);
         assertThat(failed.endReason()).isEqualTo("homeowner_lost");
     }
+    @Test
+    void aRetriedHangUpOfARingingCallIsAnsweredWithTheCallNotConflict() {
+        Call c = calls.start(visitor, sessionId, "retry-end", "audio");
+        Call cancelled = calls.end(visitor, c.id(), null); // hanging up while it rings = cancel
+        assertThat(cancelled.state()).isEqualTo(CallState.CANCELLED);
+        int events = published.size();
+        time.advance(Duration.ofSeconds(1));
+        Call again = calls.end(visitor, c.id(), null); // the ack was lost: the client retries
+        assertThat(again).isEqualTo(cancelled);
+        assertThat(calls.cancel(visitor, c.id())).isEqualTo(cancelled);
+        assertThat(published).hasSize(events); // no new call.updated
+        // The callee never cancelled: its hang-up no longer fits.
+        assertThatThrownBy(() -> calls.end(phone, c.id(), null))
+                .isInstanceOfSatisfying(CallRefusedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                    assertThat(e.call()).isEqualTo(cancelled);
+                });
+
+        Call d = calls.start(visitor, sessionId, "retry-decline", "audio");
+        Call declined = calls.end(phone, d.id(), null); // the callee hangs up while it rings = decline
+        assertThat(declined.state()).isEqualTo(CallState.DECLINED);
+        int events2 = published.size();
+        assertThat(calls.end(phone, d.id(), null)).isEqualTo(declined);
+        assertThat(calls.decline(phone, d.id())).isEqualTo(declined);
+        assertThat(published).hasSize(events2);
+    }
+
+    @Test
+    void clusteredRecoveryReArmsDeadlinesButMarksNobodyLost() {
+        Call ringing = calls.start(visitor, sessionId, "cluster-ring", "audio");
+        UUID session2 = UUID.randomUUID();
+        db.inTransaction(c -> { insertSession(c, homeownerId, visitor.doorId(), session2, "active"); return null; });
+        VisitorPrincipal visitor2 = new VisitorPrincipal(session2, visitor.doorId(), homeownerId);
+        Call live = calls.start(visitor2, session2, "cluster-live", "video");
+        calls.accept(phone, live.id());
+        calls.recordStats(phone, live.id(), relayUdp());
+        // Instance A's timers are gone (it crashed, or simply: a timer armed elsewhere); instance B starts. The
+        // parties may well be connected to a third instance, so B must not mark them lost.
+        calls.close();
+        calls = newService();
+        time.advance(Duration.ofSeconds(31));
+        assertThat(calls.recoverTimers(true)).isGreaterThanOrEqualTo(2);
+        // The orphaned ring deadline is applied.
+        assertThat(calls.get(visitor, ringing.id()).state()).isEqualTo(CallState.MISSED);
+        // Nobody was marked lost: long after the grace the connected call lives on.
+        time.advance(Duration.ofMinutes(2));
+        assertThat(calls.sweep()).isZero();
+        assertThat(calls.get(visitor2, live.id()).state()).isEqualTo(CallState.CONNECTED);
+        calls.end(phone, live.id(), null);
+    }
 }

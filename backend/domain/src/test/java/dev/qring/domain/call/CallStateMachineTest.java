@@ -151,8 +151,11 @@ class CallStateMachineTest {
         assertThat(d.state()).isEqualTo(CallState.DECLINED);
         assertThat(d.endedAt()).isEqualTo(T0.plusSeconds(3));
         unchanged(apply(d, new Decline(PHONE), Duration.ofSeconds(4)), d);
+        // The callee's hang-up of a declined call is what it would have done itself: a duplicate.
+        unchanged(apply(d, new End(PHONE, null), Duration.ofSeconds(4)), d);
         refused(apply(d, new Accept(PHONE), Duration.ofSeconds(4)), Refusal.CONFLICT, d);
         refused(apply(d, new Cancel(VISITOR), Duration.ofSeconds(4)), Refusal.CONFLICT, d);
+        // The caller did not decline: its hang-up no longer fits.
         refused(apply(d, new End(VISITOR, null), Duration.ofSeconds(4)), Refusal.CONFLICT, d);
     }
 
@@ -163,6 +166,9 @@ class CallStateMachineTest {
         assertThat(x.state()).isEqualTo(CallState.CANCELLED);
         assertThat(x.endReason()).isEqualTo("cancelled");
         unchanged(apply(x, new Cancel(VISITOR), Duration.ofSeconds(4)), x);
+        unchanged(apply(x, new End(VISITOR, null), Duration.ofSeconds(4)), x); // the caller's hang-up, again
+        refused(apply(x, new End(PHONE, null), Duration.ofSeconds(4)), Refusal.CONFLICT, x); // the callee did not cancel
+        refused(apply(x, new Decline(PHONE), Duration.ofSeconds(4)), Refusal.CONFLICT, x);
         refused(apply(x, new Accept(PHONE), Duration.ofSeconds(4)), Refusal.CONFLICT, x); // accept after cancel
         refused(apply(x, new Signal(VISITOR, SignalKind.OFFER), Duration.ofSeconds(4)), Refusal.CONFLICT, x);
     }
@@ -170,8 +176,41 @@ class CallStateMachineTest {
     @Test
     void endWhileRingingMeansCancelForTheCallerAndDeclineForTheCallee() {
         CallRecord c = visitorCall();
-        assertThat(changed(apply(c, new End(VISITOR, null), Duration.ofSeconds(1))).state()).isEqualTo(CallState.CANCELLED);
-        assertThat(changed(apply(c, new End(LAPTOP, null), Duration.ofSeconds(1))).state()).isEqualTo(CallState.DECLINED);
+        CallRecord cancelled = changed(apply(c, new End(VISITOR, null), Duration.ofSeconds(1)));
+        assertThat(cancelled.state()).isEqualTo(CallState.CANCELLED);
+        CallRecord declined = changed(apply(c, new End(LAPTOP, null), Duration.ofSeconds(1)));
+        assertThat(declined.state()).isEqualTo(CallState.DECLINED);
+        // A retried hang-up (the first ack was lost) gets the same call back, not conflict.
+        unchanged(apply(cancelled, new End(VISITOR, null), Duration.ofSeconds(2)), cancelled);
+        unchanged(apply(declined, new End(LAPTOP, null), Duration.ofSeconds(2)), declined);
+        unchanged(apply(declined, new Decline(LAPTOP), Duration.ofSeconds(2)), declined);
+
+        // The same for a homeowner's call, from the calling device only.
+        CallRecord h = changed(apply(homeownerCall(), new End(PHONE, null), Duration.ofSeconds(1)));
+        assertThat(h.state()).isEqualTo(CallState.CANCELLED);
+        unchanged(apply(h, new End(PHONE, null), Duration.ofSeconds(2)), h);
+        unchanged(apply(h, new Cancel(PHONE), Duration.ofSeconds(2)), h);
+        refused(apply(h, new End(LAPTOP, null), Duration.ofSeconds(2)), Refusal.FORBIDDEN, h);
+        refused(apply(h, new End(VISITOR, null), Duration.ofSeconds(2)), Refusal.CONFLICT, h);
+
+        // A server-made terminal state (the ring timed out) is not the party's own hang-up: conflict.
+        CallRecord missed = changed(apply(c, new Tick(), Duration.ofSeconds(31)));
+        refused(apply(missed, new End(VISITOR, null), Duration.ofSeconds(32)), Refusal.CONFLICT, missed);
+        CallRecord closed = changed(apply(c, new SessionClosed(), Duration.ofSeconds(3)));
+        assertThat(closed.state()).isEqualTo(CallState.CANCELLED);
+        refused(apply(closed, new End(VISITOR, null), Duration.ofSeconds(4)), Refusal.CONFLICT, closed);
+    }
+
+    @Test
+    void cancelOrDeclineRetriedAfterTheSamePartyHungUpIsADuplicate() {
+        CallRecord a = accepted(visitorCall());
+        CallRecord byVisitor = changed(apply(a, new End(VISITOR, null), Duration.ofSeconds(8)));
+        unchanged(apply(byVisitor, new Cancel(VISITOR), Duration.ofSeconds(9)), byVisitor);
+        refused(apply(byVisitor, new Decline(PHONE), Duration.ofSeconds(9)), Refusal.CONFLICT, byVisitor);
+        CallRecord byPhone = changed(apply(a, new End(PHONE, null), Duration.ofSeconds(8)));
+        unchanged(apply(byPhone, new Decline(PHONE), Duration.ofSeconds(9)), byPhone);
+        refused(apply(byPhone, new Decline(LAPTOP), Duration.ofSeconds(9)), Refusal.CONFLICT, byPhone); // not that device
+        refused(apply(byPhone, new Cancel(VISITOR), Duration.ofSeconds(9)), Refusal.CONFLICT, byPhone);
     }
 
     @Test

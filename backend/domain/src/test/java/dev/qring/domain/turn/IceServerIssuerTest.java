@@ -100,4 +100,18 @@ class IceServerIssuerTest {
         IceServer t = new IceServerIssuer(TurnSettings.builder().turn("turn:h.example").secret(SECRET).build(), CLOCK).issue("x").iceServers().getFirst();
         assertThat(t.toString()).doesNotContain(t.credential()).contains("<hidden>");
     }
+    @Test
+    void oneSubjectPerPrincipalWhoeverAsks() {
+        java.util.UUID owner = java.util.UUID.fromString("00000000-0000-0000-0000-000000000042");
+        java.util.UUID session = java.util.UUID.fromString("00000000-0000-0000-0000-000000000007");
+        // Every device of a homeowner shares the subject; a visitor's is its session.
+        assertThat(IceServerIssuer.subject(new dev.qring.domain.HomeownerPrincipal(owner, "tok-a")))
+                .isEqualTo(IceServerIssuer.subject(new dev.qring.domain.HomeownerPrincipal(owner, "tok-b")))
+                .isEqualTo("homeowner:" + owner);
+        assertThat(IceServerIssuer.subject(new dev.qring.domain.VisitorPrincipal(session, java.util.UUID.randomUUID(), owner)))
+                .isEqualTo("session:" + session);
+        IceServerIssuer issuer = new IceServerIssuer(TurnSettings.builder().turn("turn:h.example").secret(SECRET).build(), CLOCK);
+        assertThat(issuer.issueFor(new dev.qring.domain.HomeownerPrincipal(owner, "tok-a")))
+                .isEqualTo(issuer.issue("homeowner:" + owner));
+    }
 }

@@ -3,6 +3,7 @@ package dev.qring.app.realtime.calls;
 import static dev.qring.app.realtime.SignalingContext.required;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.qring.app.api.Views;
 import dev.qring.app.realtime.Acks;
 import dev.qring.app.realtime.Rooms;
 import dev.qring.app.realtime.SignalingContext;
@@ -16,7 +17,6 @@ import dev.qring.domain.call.CallService;
 import dev.qring.domain.call.CallStateMachine.SignalKind;
 import dev.qring.domain.call.CallStats;
 import dev.qring.domain.turn.IceServerIssuer;
-import dev.qring.domain.turn.IceServers;
 import dev.qring.socketio.Namespace;
 import dev.qring.socketio.Socket;
 import java.util.LinkedHashMap;
@@ -90,11 +90,14 @@ public final class CallHandlers {
             UUID sessionId = required(b.sessionId(), "sessionId");
             ctx.requireJoined(socket, sessionId);
             Call c = calls.start(p, sessionId, required(b.clientCallId(), "clientCallId"), required(b.media(), "media"));
-            return withIceServers(Acks.ok("call", CallView.of(c)), p, c.sessionId());
+            return withIceServers(Acks.ok("call", CallView.of(c)), p);
         }));
         ctx.on(ns, "call.accept", CallRef.class, (socket, p, b) -> guarded(() -> {
             Call c = calls.accept(p, required(b.callId(), "callId"));
-            return withIceServers(Acks.ok("call", CallView.of(c)), p, c.sessionId());
+            // A retried accept of a call that has ended since is answered with the call only (product.md:
+            // "iceServers?"): there is nothing left to negotiate, so no fresh TURN credentials are handed out.
+            if (c.state().terminal()) return Acks.ok("call", CallView.of(c));
+            return withIceServers(Acks.ok("call", CallView.of(c)), p);
         }));
         ctx.on(ns, "call.decline", CallRef.class, (socket, p, b) ->
                 guarded(() -> Acks.ok("call", CallView.of(calls.decline(p, required(b.callId(), "callId"))))));
@@ -143,13 +146,10 @@ public final class CallHandlers {
         }
     }
 
-    private Map<String, Object> withIceServers(Map<String, Object> ack, Principal p, UUID sessionId) {
-        String subject = p instanceof HomeownerPrincipal h ? "homeowner:" + h.homeownerId() : "session:" + sessionId;
-        IceServers servers = ice.issue(subject);
+    /** The ack plus the same ICE-server fields {@code GET /api/v1/ice-servers} answers ({@link Views#iceServers}). */
+    private Map<String, Object> withIceServers(Map<String, Object> ack, Principal p) {
         Map<String, Object> out = new LinkedHashMap<>(ack);
-        out.put("iceServers", servers.iceServers());
-        out.put("ttlSeconds", servers.ttlSeconds());
-        out.put("expiresAt", servers.expiresAt().toString());
+        out.putAll(Views.iceServers(ice.issueFor(p)));
         return out;
     }
 

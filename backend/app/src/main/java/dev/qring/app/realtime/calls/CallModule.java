@@ -12,11 +12,17 @@ import java.time.Duration;
 /**
  * Everything calls need, in one call from the server's wiring:
  * <pre>{@code
- * CallService calls = CallModule.install(signaling, ctx, database, ice, config.callRingTimeout(), metrics.registry());
+ * CallService calls = CallModule.install(signaling, ctx, database, ice, config.callRingTimeout(), metrics.registry(),
+ *         config.redisUrl() != null);
  * closeables.add(calls);
  * }</pre>
  * Creates the {@link CallService} (events → {@link CallBroadcaster}, counters → {@link MicrometerCallMetrics}),
  * recovers the timers of calls that were live before a restart, starts the sweeper and registers the handlers.
+ *
+ * <p>{@code clustered} (QRING_REDIS_URL set): other instances may hold the parties' signaling connections right now,
+ * and call presence is counted per instance, so starting an instance only re-arms deadlines
+ * ({@link CallService#recoverTimers(boolean) recoverTimers(true)}) and never marks parties lost — otherwise every
+ * instance start would fail every live call of the cluster after the reconnect grace.
  */
 public final class CallModule {
     /** How often the sweeper looks for calls of closed sessions and deadlines a lost timer missed. */
@@ -25,13 +31,13 @@ public final class CallModule {
     private CallModule() { }
 
     public static CallService install(Namespace signaling, SignalingContext ctx, Database database, IceServerIssuer ice,
-                                      Duration callRingTimeout, MeterRegistry registry) {
+                                      Duration callRingTimeout, MeterRegistry registry, boolean clustered) {
         CallTimings timings = CallTimings.defaults();
         if (callRingTimeout != null) timings = timings.withRingTimeout(callRingTimeout);
         CallService calls = CallService.create(database, timings, new CallBroadcaster(ctx.realtime()),
                 registry == null ? null : new MicrometerCallMetrics(registry));
         new CallHandlers(ctx, calls, ice).register(signaling);
-        calls.recoverTimers();
+        calls.recoverTimers(clustered);
         calls.startSweeper(SWEEP_EVERY);
         return calls;
     }
