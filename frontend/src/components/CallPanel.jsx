@@ -113,6 +113,7 @@ export default function CallPanel({ call, canCall, otherName }) {
           data-answered-at={lastEnded.answeredAt || ''}
           data-connected-at={lastEnded.connectedAt || ''}
           data-end-reason={lastEnded.endReason || ''}
+          data-server-setup-ms={Number.isFinite(lastEnded.setupMs) ? String(lastEnded.setupMs) : ''}
         >
           {ENDED_TEXT[lastEnded.state] || 'Call ended'}
         </p>

@@ -1,10 +1,18 @@
 // The homeowner's live feed over `/realtime/dashboard`: rings, session and call updates for
 // this homeowner's doors only (the server scopes it by the token). Every signed-in device
 // connects, so every device rings; when one accepts, session.updated stops the others.
+// Live events are lost while the socket is down, so on page load, on every (re)connect and when
+// the page becomes visible again it re-reads the ringing sessions over HTTP
+// (GET /sessions?status=ringing) and reconciles: a ring it missed starts ringing, a ring that
+// ended meanwhile (accepted on another device, declined, missed) stops.
 import { useEffect, useRef, useState } from 'react';
 import { io } from 'socket.io-client';
 import { env } from '../config/env.js';
-import { homeownerAuth } from '../lib/api.js';
+import { api, ApiError, homeownerAuth } from '../lib/api.js';
+import { reconcileRinging } from '../lib/sync.js';
+
+const RINGING_PAGE = 100;
+const RINGING_MAX_PAGES = 5;
 
 export function useDashboard(token) {
   const [connection, setConnection] = useState('connecting');
@@ -13,9 +21,15 @@ export function useDashboard(token) {
   const [lastSessions, setLastSessions] = useState({}); // id -> session
   const [incomingCalls, setIncomingCalls] = useState([]); // visitor-started calls still ringing
   const socketRef = useRef(null);
+  // Sessions seen leave `ringing` (or handled on this device): a session never rings again, so a
+  // stale read can never bring their alert back.
+  const settledRef = useRef(new Set());
 
   useEffect(() => {
     if (!token) return undefined;
+    let closed = false;
+    let started = 0; // catch-up reads started
+    let applied = 0; // the newest read applied (an older one answering late is ignored)
     const socket = io(`${env.apiBase}/realtime/dashboard`, {
       path: '/socket.io',
       transports: ['websocket', 'polling'],
@@ -24,8 +38,48 @@ export function useDashboard(token) {
       reconnectionDelayMax: 5000,
     });
     socketRef.current = socket;
+    // Debug handle for devtools and the browser tests (e.g. to drop the connection on purpose).
+    window.__qring = { ...(window.__qring || {}), dashboard: socket };
     const upsert = (session) => setLastSessions((m) => ({ ...m, [session.id]: session }));
-    socket.on('connect', () => setConnection('online'));
+
+    const catchUp = async () => {
+      const my = ++started;
+      const startedAt = Date.now();
+      const sessions = [];
+      try {
+        let before = null;
+        for (let i = 0; i < RINGING_MAX_PAGES; i++) {
+          const q = `/sessions?status=ringing&limit=${RINGING_PAGE}${before ? `&before=${encodeURIComponent(before)}` : ''}`;
+          const r = await api(q, { token });
+          const page = (r && r.sessions) || [];
+          sessions.push(...page);
+          if (!r || !r.next || page.length < RINGING_PAGE) break;
+          before = r.next;
+        }
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) homeownerAuth.clear();
+        return; // the next connect / visibility change tries again
+      }
+      if (closed || my < applied) return;
+      applied = my;
+      const settled = settledRef.current;
+      const fresh = sessions.filter((s) => s && s.id && !settled.has(s.id));
+      if (fresh.length) setLastSessions((m) => ({ ...m, ...Object.fromEntries(fresh.map((s) => [s.id, s])) }));
+      setRinging((list) => {
+        const { list: next, dropped } = reconcileRinging(list, sessions, { startedAt, now: Date.now(), settled });
+        dropped.forEach((id) => settled.add(id));
+        return next;
+      });
+      setUpdates((n) => n + 1); // lists (feed, history) re-read too
+    };
+    const onVisible = () => document.visibilityState === 'visible' && catchUp();
+    document.addEventListener('visibilitychange', onVisible);
+    catchUp(); // page load
+
+    socket.on('connect', () => {
+      setConnection('online');
+      catchUp();
+    });
     socket.on('disconnect', () => setConnection('reconnecting'));
     socket.on('connect_error', (err) => {
       setConnection('reconnecting');
@@ -33,6 +87,7 @@ export function useDashboard(token) {
     });
     socket.on('ring', (p) => {
       if (!p || !p.session) return;
+      if (settledRef.current.has(p.session.id)) return;
       upsert(p.session);
       setRinging((list) => (list.some((r) => r.session.id === p.session.id) ? list : [...list, { session: p.session, door: p.door, at: Date.now() }]));
       setUpdates((n) => n + 1);
@@ -40,6 +95,7 @@ export function useDashboard(token) {
     socket.on('session.updated', (p) => {
       if (!p || !p.session) return;
       upsert(p.session);
+      if (p.session.status !== 'ringing') settledRef.current.add(p.session.id);
       if (p.session.status !== 'ringing') setRinging((list) => list.filter((r) => r.session.id !== p.session.id));
       setUpdates((n) => n + 1);
     });
@@ -53,13 +109,18 @@ export function useDashboard(token) {
       });
     });
     return () => {
+      closed = true;
+      document.removeEventListener('visibilitychange', onVisible);
       socket.removeAllListeners();
       socket.disconnect();
       socketRef.current = null;
     };
   }, [token]);
 
-  const dismiss = (id) => setRinging((list) => list.filter((r) => r.session.id !== id));
+  const dismiss = (id) => {
+    settledRef.current.add(id); // handled here (accepted / declined): a catch-up must not ring it again
+    setRinging((list) => list.filter((r) => r.session.id !== id));
+  };
   const dismissCall = (id) => setIncomingCalls((list) => list.filter((c) => c.id !== id));
   return { connection, ringing, dismiss, updates, lastSessions, incomingCalls, dismissCall };
 }

@@ -2,9 +2,12 @@
 //
 // What this hook guarantees to the UI:
 // - Identity comes only from the connect auth: `{visitorToken}` (visitor) or `{token}` (homeowner).
-// - On every (re)connect it re-joins with `afterSeq` = the highest seq it holds, so whatever
-//   was stored while it was away arrives from the database; messages are kept by seq, so a
-//   replay never shows one twice.
+// - On every (re)connect it re-joins with `afterSeq` = the highest CONTIGUOUS seq it holds (every
+//   seq up to it is held), so whatever was stored while it was away arrives from the database;
+//   messages are kept by seq, so a replay never shows one twice. The join ack holds at most
+//   MESSAGE_PAGE_LIMIT messages: a full one is followed by HTTP pages
+//   (GET /sessions/{id}/messages?afterSeq=&limit=) until a short page. A live message that lands
+//   beyond the contiguous marker (something in between is missing) makes it fetch the gap over HTTP.
 // - Every send has a `clientId` and waits in an outbox persisted in localStorage until the
 //   server acks it as stored: unsent messages survive a page reload, and a retry reuses the
 //   same clientId (the server returns the stored message instead of writing a second one).
@@ -23,12 +26,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { io } from 'socket.io-client';
 import { env } from '../config/env.js';
-import { newId } from '../lib/api.js';
+import { api, newId } from '../lib/api.js';
+import { MESSAGE_PAGE_LIMIT, advanceContiguous, afterCompleteRead, hasGap, mergeBySeq, readAllAfter } from '../lib/sync.js';
 
 const ACK_TIMEOUT_MS = 6000;
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 20000;
 const TERMINAL_SESSION = new Set(['declined', 'ended']);
+const GAP_CHECK_MS = 300; // a gap often closes by itself (the push of the missing message is in flight)
 
 export function otherRole(role) {
   return role === 'visitor' ? 'homeowner' : 'visitor';
@@ -97,7 +102,9 @@ export function useSessionRealtime(sessionId, auth, role) {
   const [joined, setJoined] = useState(false);
 
   const socketRef = useRef(null);
-  const maxSeqRef = useRef(0);
+  const maxSeqRef = useRef(0); // highest seq held (delivery marks)
+  const contiguousRef = useRef(0); // every seq 1..contiguous is held: the afterSeq for re-joins
+  const heldRef = useRef(new Set()); // seqs held
   const outboxRef = useRef(outbox);
   const retryTimers = useRef(new Map());
   const flushingRef = useRef(false);
@@ -124,14 +131,15 @@ export function useSessionRealtime(sessionId, auth, role) {
   const addMessages = useCallback(
     (list) => {
       if (!list || !list.length) return;
-      setMessagesBySeq((prev) => {
-        const next = new Map(prev);
-        for (const m of list) if (m && typeof m.seq === 'number') next.set(m.seq, m);
-        return next;
-      });
+      setMessagesBySeq((prev) => mergeBySeq(prev, list));
       let max = maxSeqRef.current;
-      for (const m of list) if (m && m.seq > max) max = m.seq;
+      for (const m of list) {
+        if (!m || typeof m.seq !== 'number') continue;
+        heldRef.current.add(m.seq);
+        if (m.seq > max) max = m.seq;
+      }
       maxSeqRef.current = max;
+      contiguousRef.current = advanceContiguous(contiguousRef.current, heldRef.current);
       // A stored message of ours is no longer an outbox item.
       const mine = new Set(list.filter((m) => m && m.senderRole === role).map((m) => m.clientId));
       if (mine.size && outboxRef.current.some((o) => mine.has(o.clientId))) {
@@ -286,12 +294,68 @@ export function useSessionRealtime(sessionId, auth, role) {
     // Debug handle for devtools and the browser tests (e.g. to drop the connection on purpose).
     window.__qring = { ...(window.__qring || {}), signaling: socket };
     const dispatch = (type, payload) => rtcHandlers.current.forEach((h) => h(type, payload));
+    let closed = false;
+    let gapTimer = null;
+    let gapBusy = false;
+
+    // ---- catching up over HTTP: GET /sessions/{id}/messages?afterSeq=&limit= ----------------
+    const bearer = auth.visitorToken || auth.token;
+    const fetchPage = async (afterSeq, limit) => {
+      const r = await api(`/sessions/${encodeURIComponent(sessionId)}/messages?afterSeq=${afterSeq}&limit=${limit}`, { token: bearer });
+      return r && Array.isArray(r.messages) ? r.messages : [];
+    };
+    // Reads everything after `from` (`first` = what an earlier read from `from` already returned) and,
+    // once the read is complete (a short page), moves the contiguous marker across what it proved.
+    const readRest = async (from, first = []) => {
+      let start = from;
+      for (const m of first) if (m && m.seq > start) start = m.seq;
+      const { messages, complete } = await readAllAfter(fetchPage, start, MESSAGE_PAGE_LIMIT);
+      if (closed) return;
+      addMessages(messages);
+      if (complete) contiguousRef.current = afterCompleteRead(contiguousRef.current, from, [...first, ...messages], heldRef.current);
+    };
+    // A held seq beyond the contiguous marker: fetch what is in between (after a short wait, since
+    // the push of the missing message is usually already on its way).
+    // Not debounced: a stream of live messages must not keep postponing the check.
+    const checkGap = (delay = GAP_CHECK_MS) => {
+      if (gapTimer || closed) return;
+      gapTimer = setTimeout(async () => {
+        gapTimer = null;
+        if (closed || !hasGap(contiguousRef.current, heldRef.current)) return;
+        if (gapBusy) {
+          checkGap();
+          return;
+        }
+        gapBusy = true;
+        let failed = false;
+        try {
+          await readRest(contiguousRef.current);
+        } catch {
+          failed = true;
+        } finally {
+          gapBusy = false;
+        }
+        // Still a gap (a failed read, or more arrived meanwhile): try again while connected; a
+        // re-join after a disconnect asks from the contiguous marker anyway.
+        if (!closed && socket.connected && hasGap(contiguousRef.current, heldRef.current)) checkGap(failed ? 3000 : GAP_CHECK_MS);
+      }, delay);
+    };
+    // The join ack was full (MESSAGE_PAGE_LIMIT messages): page on over HTTP until a short page.
+    const pageAfterJoin = async (from, first, attempt = 0) => {
+      try {
+        await readRest(from, first);
+        if (!closed && hasGap(contiguousRef.current, heldRef.current)) checkGap();
+      } catch {
+        if (!closed && attempt < 5 && socketRef.current === socket) setTimeout(() => pageAfterJoin(from, first, attempt + 1), 2000 * (attempt + 1));
+      }
+    };
 
     const join = async () => {
       joinedRef.current = false;
+      const afterSeq = contiguousRef.current;
       let res;
       try {
-        res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('session.join', { sessionId, afterSeq: maxSeqRef.current });
+        res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('session.join', { sessionId, afterSeq });
       } catch {
         res = { ok: false, error: { code: 'unavailable', message: 'No answer to join' } };
       }
@@ -306,12 +370,17 @@ export function useSessionRealtime(sessionId, auth, role) {
       if (res.session) setSession(res.session);
       applyParticipants(res.participants);
       setActiveCall(res.activeCall || null);
-      addMessages(res.messages || []);
+      const replay = Array.isArray(res.messages) ? res.messages : [];
+      addMessages(replay);
+      const truncated = replay.length >= MESSAGE_PAGE_LIMIT; // the ack says nothing about "more"
+      if (!truncated) contiguousRef.current = afterCompleteRead(contiguousRef.current, afterSeq, replay, heldRef.current);
       joinedRef.current = true;
       setJoined(true);
       setConnection('online');
       dispatch('joined', res);
       flushOutbox(true);
+      if (truncated) pageAfterJoin(afterSeq, replay);
+      else if (hasGap(contiguousRef.current, heldRef.current)) checkGap();
     };
 
     socket.on('connect', join);
@@ -332,7 +401,11 @@ export function useSessionRealtime(sessionId, auth, role) {
     });
     socket.on('session.updated', (p) => p && p.session && p.session.id === sessionId && setSession(p.session));
     socket.on('session.presence', (p) => p && applyParticipants(p.participants));
-    socket.on('chat.message', (p) => p && p.message && p.message.sessionId === sessionId && addMessages([p.message]));
+    socket.on('chat.message', (p) => {
+      if (!p || !p.message || p.message.sessionId !== sessionId) return;
+      addMessages([p.message]);
+      if (hasGap(contiguousRef.current, heldRef.current)) checkGap();
+    });
     socket.on('chat.read', (p) => {
       if (p && p.role === other && typeof p.uptoSeq === 'number') {
         setOtherReadUpto((r) => Math.max(r, p.uptoSeq));
@@ -363,6 +436,8 @@ export function useSessionRealtime(sessionId, auth, role) {
     window.addEventListener('online', onOnline);
     const timers = retryTimers.current;
     return () => {
+      closed = true;
+      clearTimeout(gapTimer);
       mountedRef.current = false;
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);

@@ -5,6 +5,7 @@ import { homeownerAuth, homeownerApi } from '../../lib/api.js';
 import { Link, match, navigate } from '../../lib/router.jsx';
 import { useDashboard, Chime } from '../../hooks/useDashboard.js';
 import { declineSession } from '../../lib/signal.js';
+import { clock } from '../../lib/time.js';
 import AuthPage from './AuthPage.jsx';
 import Icon from '../../components/Icon.jsx';
 import FeedPage from './FeedPage.jsx';
@@ -29,6 +30,8 @@ export default function HomeownerApp({ path }) {
 }
 
 function SignedIn({ token, path }) {
+  // Rings come live over the dashboard socket and, after any (re)connect or page load, from a
+  // re-read of the ringing sessions (useDashboard): the alert and the chime follow dash.ringing.
   const dash = useDashboard(token);
   const [me, setMe] = useState(null);
   const chime = useRef(null);
@@ -89,7 +92,7 @@ function SignedIn({ token, path }) {
         </button>
       </nav>
       {dash.connection !== 'online' && dash.connection !== 'connecting' && (
-        <div className="banner" data-testid="dashboard-banner">Reconnecting to QRing… rings will show when the connection returns.</div>
+        <div className="banner" data-testid="dashboard-banner">Reconnecting to QRing… anyone who rings meanwhile will show here when the connection returns.</div>
       )}
       {page}
       {dash.ringing.length > 0 && <RingAlert dash={dash} token={token} current={path} />}
@@ -122,6 +125,11 @@ function RingAlert({ dash, token }) {
           <div className="small">{(r.door && r.door.label) || s.doorLabel}</div>
           <div className="who" data-testid="ring-visitor">{s.visitorName || 'A visitor'}</div>
           {s.purpose && <div className="small">“{s.purpose}”</div>}
+          {r.caughtUp && s.createdAt && (
+            <div className="small muted" data-testid="ring-rang-at">
+              Rang at {clock(s.createdAt)}
+            </div>
+          )}
         </div>
       </div>
       <div className="row">

@@ -83,6 +83,11 @@ export async function runCall(home, visitor, { expectRelayProtocol, shots = true
   await visitor.getByTestId('call-ended').waitFor({ timeout: 20000 });
   const ended = await visitor.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
   const homeEnded = await home.getByTestId('call-ended').evaluate((el) => ({ ...el.dataset }));
+  // The server's call record carries the setup time the clients reported (call.stats), not this page's own figure.
+  log('server call record: setupMs', ended.serverSetupMs, '(visitor view),', homeEnded.serverSetupMs, '(homeowner view); path', ended.path);
+  for (const [who, e] of [['visitor', ended], ['homeowner', homeEnded]]) {
+    assert(Number(e.serverSetupMs) > 0, `${who}: the server's call record has a positive setupMs (got '${e.serverSetupMs}')`);
+  }
   return { visitor: v, homeowner: h, restart, stepDown, visitorBadge, homeBadge, wallSetupMs, ended, homeEnded };
 }
 

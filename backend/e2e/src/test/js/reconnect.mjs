@@ -1,6 +1,9 @@
 // Browser test 4: the homeowner's connection drops while the visitor sends three messages;
-// after reconnect the homeowner has all three, once each, in order.
-import { launch, newPage, shot, homeownerWithDoor, ringAndAccept, sendChat, waitState, message, bodies, assert, log, sleep, main } from './lib.mjs';
+// after reconnect the homeowner has all three, once each, in order. Meanwhile a second visitor
+// rings: the live `ring` never reaches the offline dashboard, so the ring alert must come from the
+// re-read of the ringing sessions after the reconnect.
+import { randomUUID } from 'node:crypto';
+import { launch, newPage, shot, homeownerWithDoor, ringAndAccept, sendChat, waitState, message, bodies, assert, log, sleep, main, apiCall } from './lib.mjs';
 
 main(async (browsers) => {
   const browser = await launch();
@@ -15,7 +18,10 @@ main(async (browsers) => {
   log('homeowner goes offline');
   await homeCtx.setOffline(true);
   // Emulated offline stops new connections; close the live websocket too, as a dead network would.
-  await home.evaluate(() => window.__qring.signaling.io.engine.close());
+  await home.evaluate(() => {
+    window.__qring.signaling.io.engine.close();
+    if (window.__qring.dashboard) window.__qring.dashboard.io.engine.close();
+  });
   await home.getByTestId('connection-banner').waitFor({ timeout: 20000 });
   await shot(home, 'homeowner-reconnecting');
 
@@ -27,8 +33,15 @@ main(async (browsers) => {
       if (!['saved', 'delivered', 'read'].includes(st)) throw new Error(`${t} not saved (state ${st})`);
     });
   }
+  log('a second visitor rings while the homeowner is offline');
+  const missed = await apiCall('/visitor-sessions', {
+    method: 'POST',
+    body: { qrSlug: door.qrSlug, requestId: randomUUID(), visitorName: 'Milo Missed', purpose: 'Rang while you were offline' },
+  });
+  const missedAlert = home.locator(`[data-testid="ring-alert"][data-session-id="${missed.session.id}"]`);
   await sleep(500);
   assert((await message(home, texts[0], false).count()) === 0, 'offline homeowner has not received anything yet');
+  assert((await missedAlert.count()) === 0, 'offline homeowner has not heard the second ring yet');
 
   log('homeowner back online');
   await homeCtx.setOffline(false);
@@ -43,5 +56,10 @@ main(async (browsers) => {
   assert(all.filter((b) => b === 'Before the drop').length === 1, 'earlier message not doubled');
   for (const t of texts) await waitState(visitor, t, 'read', 10000);
   await shot(home, 'homeowner-after-reconnect');
-  return { catchUpMs, homeBodies: all };
+
+  log('the ring missed while offline shows after the reconnect');
+  await missedAlert.waitFor({ timeout: 20000 });
+  const missedRingVisitor = await missedAlert.getByTestId('ring-visitor').textContent();
+  assert(missedRingVisitor === 'Milo Missed', `the caught-up ring alert names the visitor (got ${missedRingVisitor})`);
+  return { catchUpMs, homeBodies: all, missedRingShown: true, missedRingVisitor };
 });

@@ -85,6 +85,11 @@ class BrowserE2ETest {
         assertThat(ended.path("answeredAt").asText()).isNotEmpty();
         assertThat(ended.path("connectedAt").asText()).isNotEmpty();
         assertThat(call.path("visitor").path("setupMs").asInt()).isPositive();
+        // ... and the setup time the server recorded (call.stats → the call record's setupMs), as both sides show it.
+        for (JsonNode e : new JsonNode[] {ended, call.path("homeEnded")}) {
+            assertThat(e.path("serverSetupMs").asText()).as("server call record setupMs").matches("\\d+");
+            assertThat(Integer.parseInt(e.path("serverSetupMs").asText())).as("server call record setupMs").isPositive();
+        }
     }
 
     @Test
@@ -103,6 +108,9 @@ class BrowserE2ETest {
         JsonNode r = runScript("reconnect.mjs", Map.of());
         assertThat(r.path("homeBodies").toString())
                 .containsSubsequence("One: are you there?", "Two: I will wait a minute", "Three: leaving it by the door");
+        // A ring while the dashboard was offline: its alert comes from the re-read of the ringing sessions.
+        assertThat(r.path("missedRingShown").asBoolean()).isTrue();
+        assertThat(r.path("missedRingVisitor").asText()).isEqualTo("Milo Missed");
     }
 
     @Test
