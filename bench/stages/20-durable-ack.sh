@@ -4,14 +4,14 @@
 #                      socket.io-client sending chat.send over websockets (bench/durable-ack-client.mjs) and timing
 #                      each ack, which the server sends only after the commit;
 #  - durable_ack_db_*  service level: ChatService + group commit alone (no network), DurableAckBench.
-# Quick mode: 3 s at the same rate after 1 s of warm-up.
+# Full run: 10 s of warm-up at the same rate (JIT; a production server is warm), then 15 s measured. Quick: 1 + 3 s.
 set -euo pipefail
 : "${ROOT:?}"
 source "$ROOT/scripts/throwaway-postgres.sh"
 OUT_DIR="${BENCH_OUT:-/tmp}/durable-ack"; mkdir -p "$OUT_DIR"
 JAR="$ROOT/backend/app/target/qring-app.jar"
 RATE="${BENCH_ACK_RATE:-2000}"
-if [ "${BENCH_QUICK:-0}" = 1 ]; then SECS=3; WARM=1; else SECS=15; WARM=3; fi
+if [ "${BENCH_QUICK:-0}" = 1 ]; then SECS=3; WARM=1; else SECS=15; WARM=10; fi
 if [ ! -f "$JAR" ]; then
   echo "durable-ack: building the app" >&2
   (cd "$ROOT" && mvn -B -q -f backend/pom.xml -pl app -am -DskipTests install) >"$OUT_DIR/build.log" 2>&1
@@ -26,7 +26,7 @@ throwaway_pg_start
 HTTP_PORT="$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"
 QRING_HTTP_PORT=$HTTP_PORT QRING_BIND_ADDRESS=127.0.0.1 QRING_DATABASE_URL="$PG_URL" QRING_TRUSTED_PROXIES=127.0.0.1 \
   QRING_RING_TIMEOUT=1h QRING_LOG_LEVEL=WARN \
-  taskset -c "${BENCH_SERVER_CPU:-0}" "$JAVA_HOME/bin/java" -Xms256m -jar "$JAR" >"$OUT_DIR/server.log" 2>&1 &
+  taskset -c "${BENCH_SERVER_CPU:-0}" "$JAVA_HOME/bin/java" -Xms256m -Xlog:gc:file="$OUT_DIR/gc.log" -jar "$JAR" >"$OUT_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
 QRING_BASE_URL="http://127.0.0.1:$HTTP_PORT" RATE=$RATE SECONDS=$SECS WARMUP=$WARM SESSIONS=100 \

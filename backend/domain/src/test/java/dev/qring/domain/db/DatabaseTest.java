@@ -50,6 +50,27 @@ class DatabaseTest extends DomainTestBase {
     }
 
     @Test
+    void postgresBoundsEveryPooledStatementServerSide() throws Exception {
+        Assumptions.assumeTrue(backend == Backend.POSTGRES, "PostgreSQL only");
+        // The chat writer's statements carry no JDBC query timeout (pgjdbc arms a Timer task per statement); the
+        // server-side statement_timeout is what frees a thread stuck behind a lock.
+        try (Connection conn = domain.database().dataSource().getConnection();
+             PreparedStatement show = conn.prepareStatement("SHOW statement_timeout");
+             ResultSet rs = show.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo((Database.STATEMENT_TIMEOUT_MS / 1000) + "s");
+        }
+        try (Connection conn = domain.database().dataSource().getConnection();
+             PreparedStatement sleep = conn.prepareStatement("SELECT pg_sleep(?)")) {
+            sleep.setDouble(1, Database.STATEMENT_TIMEOUT_MS / 1000.0 + 5);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(sleep::executeQuery).isInstanceOf(SQLException.class).hasMessageContaining("statement timeout");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(Database.STATEMENT_TIMEOUT_MS + 4_000L);
+            conn.rollback();
+        }
+    }
+
+    @Test
     void duplicateSeqClientIdRequestIdAndEmailAreRejectedByTheSchema() throws Exception {
         HomeownerPrincipal h = newHomeowner();
         var door = door(h);
