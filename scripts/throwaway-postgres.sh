@@ -7,7 +7,8 @@ PG_DIR=""; PG_PID=""; PG_PORT=""; PG_URL=""
 
 throwaway_pg_start() {
   [ -x "$PG_BIN/initdb" ] || { echo "throwaway-postgres: no initdb under /usr/lib/postgresql/*/bin" >&2; return 1; }
-  local base=/tmp; [ -w /dev/shm ] && base=/dev/shm
+  # /dev/shm by default (fast start, no disk noise; fsync costs nothing there): BENCH_PG_DIR=/var/tmp for a real disk.
+  local base="${BENCH_PG_DIR:-/tmp}"; [ -n "${BENCH_PG_DIR:-}" ] || { [ -w /dev/shm ] && base=/dev/shm; }
   PG_DIR="$(mktemp -d "$base/qring-benchpg-XXXXXX")"
   chmod 755 "$PG_DIR"; mkdir "$PG_DIR/data"; chown -R postgres:postgres "$PG_DIR"; chmod 700 "$PG_DIR/data"
   runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >&2

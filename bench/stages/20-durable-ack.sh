@@ -19,7 +19,8 @@ fi
 SERVER_PID=""
 cleanup() { [ -z "$SERVER_PID" ] || { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; } || true; throwaway_pg_stop; }
 trap cleanup EXIT
-throwaway_pg_start
+# Durable means fsync'ed: PostgreSQL's data and WAL on a real disk (BENCH_PG_DIR=/dev/shm to leave the disk out).
+BENCH_PG_DIR="${BENCH_PG_DIR:-/var/tmp}" throwaway_pg_start
 
 # 1. End to end through the server. 127.0.0.1 is a trusted proxy so each bench visitor has an address of its own
 #    for the per-address ring limit; sessions stay open far longer than the run.
