@@ -17,5 +17,5 @@ if [[ -z "${DOMAIN_CP:-}" ]]; then
 fi
 
 trap throwaway_pg_stop EXIT
-throwaway_pg_start
+BENCH_PG_DIR="${BENCH_PG_DIR:-/var/tmp}" throwaway_pg_start   # durable: on a real disk
 "$JAVA" -cp "$DOMAIN_CP" dev.qring.domain.chat.DurableAckBench --url "$PG_URL" "$@"
