@@ -49,7 +49,7 @@ public final class Main {
         return """
 
                 QRing is running on port %d  (public URL %s)
-                  Dashboard:       %s/
+                  Dashboard:       %s/app  (sign up, create a door, print its QR code)
                   A door's visitor page: %s/d/{qrSlug}  (the QR code of each door points there)
                   Health:          %s/health/ready     Metrics: %s/metrics
                   Database:        %s

@@ -60,7 +60,7 @@ class MainProcessTest {
             assertThat(res.statusCode()).isEqualTo(200);
 
             String out = p.logText();
-            assertThat(out).contains("/d/{qrSlug}").contains("curl -s http://localhost:" + port + "/api/v1/auth/signup")
+            assertThat(out).contains("http://localhost:" + port + "/app ").contains("/d/{qrSlug}").contains("curl -s http://localhost:" + port + "/api/v1/auth/signup")
                     .doesNotContain("s3cret");
             ObjectMapper json = new ObjectMapper();
             long jsonLines = out.lines().filter(l -> l.startsWith("{")).peek(l -> {
