@@ -281,12 +281,14 @@ final class EngineIoHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void cors(HttpHeaders h, String origin) {
-        if (origin != null) {
+        // "*" answers "*" without credentials, as Node's engine.io (the cors package) does: any page may poll, but
+        // a browser then sends no cookies. A listed origin is echoed with credentials allowed.
+        if (anyOrigin) {
+            h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        } else if (origin != null) {
             h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
             h.set(HttpHeaderNames.VARY, "Origin");
-        } else if (anyOrigin) {
-            h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         }
     }
 

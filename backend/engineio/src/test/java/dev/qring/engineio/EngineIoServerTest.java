@@ -485,6 +485,23 @@ class EngineIoServerTest {
         }
 
         @Test
+        void anyOriginIsAnsweredWithAStarAndNoCredentials() {
+            EngineIoServer star = new EngineIoServer(EngineIoOptions.defaults().withCorsOrigins(List.of("*")),
+                    socket -> { });
+            NettyHttpServer starHttp = NettyHttpServer.start(new InetSocketAddress("127.0.0.1", 0), 1 << 20, star.httpHandler());
+            try {
+                HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + starHttp.port()
+                        + "/engine.io/?EIO=4&transport=polling")).header("Origin", "https://any.example").GET().build());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("*");
+                assertThat(r.headers().firstValue("access-control-allow-credentials")).isEmpty();
+            } finally {
+                starHttp.close();
+                star.close();
+            }
+        }
+
+        @Test
         void preflightIsAnswered() {
             HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "?EIO=4&transport=polling"))
                     .header("Origin", "https://allowed.example").header("Access-Control-Request-Headers", "content-type")
