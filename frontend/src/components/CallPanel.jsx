@@ -75,7 +75,8 @@ export default function CallPanel({ call, canCall, otherName }) {
           </button>
         </div>
         <p className="small muted center">
-          {s && s.rttMs != null ? `RTT ${s.rttMs} ms · loss ${s.lossPct}%` : ''}
+          {s && s.rttMs != null ? `RTT ${s.rttMs} ms` : ''}
+          {s && s.recentLossPct != null ? ` · loss ${s.recentLossPct}%` : ''}
           {leg.setupMs != null ? ` · set up in ${leg.setupMs} ms` : ''}
           {env.relayOnly ? ' · relay-only mode' : ''}
         </p>

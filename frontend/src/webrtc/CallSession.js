@@ -8,15 +8,16 @@
 //
 // Resilience: ICE restart when ICE fails or stays disconnected for 2.5 s, when the browser
 // comes back online or its network changes, and after a signaling reconnect; ICE servers
-// (short-lived TURN credentials) are refreshed before they expire. When the network is poor
-// the call steps down from video to audio and says so.
+// (short-lived TURN credentials) are refreshed before they expire. When the network stays poor
+// (per-interval loss, RTT, available bitrate: quality.js) the call steps down from video to audio
+// and says so.
 import { env } from '../config/env.js';
 import { pickIceServers, refreshDelay, fetchIceServers } from './iceServers.js';
 import { readCallStats } from './stats.js';
+import { initialQuality, nextQuality, resetStreak } from './quality.js';
 
 const STATS_EVERY_MS = 1500;
 const DISCONNECTED_GRACE_MS = 2500;
-const POOR_SAMPLES_TO_STEP_DOWN = 3;
 
 export class CallSession {
   /**
@@ -51,7 +52,7 @@ export class CallSession {
     this.statsReported = false;
     this.closed = false;
     this.timers = new Set();
-    this.poorSamples = 0;
+    this.quality = initialQuality();
     this.state = {
       phase: 'starting',
       media: call.media || 'video',
@@ -249,22 +250,20 @@ export class CallSession {
     } catch {
       return;
     }
-    this.set({ stats: s });
-    this.checkQuality(s);
+    const q = this.checkQuality(s);
+    this.set({ stats: { ...s, recentLossPct: q ? q.metrics.lossPct : null } });
   }
 
-  /** Step down from video to audio after a few poor samples in a row. */
+  /**
+   * Feeds one stats sample to the quality tracker (quality.js): steps down from video to audio once
+   * the network has been poor for a few intervals in a row. Returns the tracker's step.
+   */
   checkQuality(s) {
-    if (this.state.audioOnly || !s.connected) return;
-    const poor =
-      (s.qualityLimitationReason === 'bandwidth' && s.availableOutgoingBitrate != null && s.availableOutgoingBitrate < 150000) ||
-      (s.rttMs != null && s.rttMs > 800) ||
-      s.lossPct > 8;
-    this.poorSamples = poor ? this.poorSamples + 1 : 0;
-    if (this.poorSamples >= POOR_SAMPLES_TO_STEP_DOWN) {
-      const why = s.lossPct > 8 ? `${s.lossPct}% packet loss` : s.rttMs > 800 ? `${s.rttMs} ms round trip` : 'low bandwidth';
-      this.stepDownToAudio(`Poor network (${why}): switched to audio only`);
-    }
+    if (!s || !s.connected) return null;
+    const step = nextQuality(this.quality, s);
+    this.quality = step.state; // the counters' baseline moves on even while audio only
+    if (step.stepDown && !this.state.audioOnly) this.stepDownToAudio(step.stepDown);
+    return step;
   }
 
   async stepDownToAudio(reason) {
@@ -289,7 +288,7 @@ export class CallSession {
       if (sender) await sender.replaceTrack(track);
       else this.pc.addTrack(track, this.localStream);
       this.localStream.addTrack(track);
-      this.poorSamples = 0;
+      this.quality = resetStreak(this.quality);
       this.set({ audioOnly: false, stepDown: null, cameraOff: false, localStream: this.localStream });
     } catch (e) {
       this.set({ stepDown: 'Camera unavailable: audio only' });

@@ -1,6 +1,9 @@
 // Reads what a person (and the server's call record) needs from RTCPeerConnection.getStats():
 // the selected candidate pair (direct or relay; UDP, TCP or TLS to the relay), RTT, loss,
 // decoded video frames and whether the sender is limited by bandwidth.
+// `lossPct` is the whole call's inbound loss so far (for the call record); the cumulative
+// counters `packetsLost` / `packetsReceived` let quality.js work out the loss of each interval,
+// and `remoteLossPct` is the far end's latest per-report loss of what we send (RTCP fractionLost).
 
 export async function readCallStats(pc) {
   const report = await pc.getStats();
@@ -47,6 +50,9 @@ export async function readCallStats(pc) {
     path: isRelay ? 'relay' : pair ? 'direct' : null,
     rttMs,
     lossPct: Math.round(lossPct * 10) / 10,
+    packetsLost,
+    packetsReceived,
+    remoteLossPct: remoteLoss != null ? Math.round(remoteLoss * 1000) / 10 : null,
     framesDecoded,
     frameWidth,
     availableOutgoingBitrate: pair ? pair.availableOutgoingBitrate ?? null : null,

@@ -30,7 +30,9 @@ export async function callStats(page) {
   });
 }
 
-export async function runCall(home, visitor, { expectRelayProtocol, shots = true, iceRestart = false } = {}) {
+// visitorRelayOnly: false = the visitor runs the default ICE policy ('all'); the homeowner is relay-only.
+// whileConnected: an async hook run while the call is still up (badge showing), before the hang-up.
+export async function runCall(home, visitor, { expectRelayProtocol, shots = true, iceRestart = false, visitorRelayOnly = true, whileConnected } = {}) {
   log('homeowner starts a video call');
   await home.getByTestId('call-start-video').click();
   await visitor.getByTestId('call-incoming').waitFor({ timeout: 30000 });
@@ -56,8 +58,13 @@ export async function runCall(home, visitor, { expectRelayProtocol, shots = true
   log('homeowner stats', JSON.stringify(h));
   assert(v && h, 'call stats available');
   for (const [who, s] of [['visitor', v], ['homeowner', h]]) {
-    assert(s.iceTransportPolicy === 'relay', `${who} runs relay-only`);
-    assert(s.localCandidates.length > 0 && s.localCandidates.every((c) => c.type === 'relay'), `${who} gathered only typ relay candidates`);
+    const relayOnly = who === 'homeowner' || visitorRelayOnly;
+    if (relayOnly) {
+      assert(s.iceTransportPolicy === 'relay', `${who} runs relay-only`);
+      assert(s.localCandidates.length > 0 && s.localCandidates.every((c) => c.type === 'relay'), `${who} gathered only typ relay candidates`);
+    } else {
+      assert(s.iceTransportPolicy === 'all', `${who} runs the default ICE policy (got ${s.iceTransportPolicy})`);
+    }
     assert(s.selectedLocal === 'relay' && s.selectedRemote === 'relay', `${who} selected pair is relay/relay`);
     assert(s.framesDecoded > 10, `${who} decoded remote video frames (${s.framesDecoded})`);
     if (expectRelayProtocol) assert(s.relayProtocol === expectRelayProtocol, `${who === 'visitor' ? 'visitor' : who} relays over ${expectRelayProtocol} (got ${s.relayProtocol})`);
@@ -75,6 +82,7 @@ export async function runCall(home, visitor, { expectRelayProtocol, shots = true
   }
   const visitorBadge = await visitor.getByTestId('call-badge').textContent();
   const homeBadge = await home.getByTestId('call-badge').textContent();
+  if (whileConnected) await whileConnected({ visitorBadge, homeBadge });
   // Let call.stats reach the server before hanging up.
   await new Promise((r) => setTimeout(r, 500));
   log('homeowner hangs up');
@@ -118,11 +126,24 @@ async function checkIceRestart(home, visitor) {
   return { ufragBefore: ufrag(before), ufragAfter: ufrag(after.sdp), framesBefore, framesAfter };
 }
 
-/** Three poor samples in a row (20 % loss) make the visitor step down to audio and say so; the call stays up. */
+/**
+ * Three intervals in a row with 20 % loss (cumulative counters moving on from the live baseline) make the
+ * visitor step down to audio and say so; the call stays up.
+ */
 async function checkStepDown(visitor) {
   await visitor.evaluate(() => {
     const cs = window.__qring.call;
-    for (let i = 0; i < 3; i++) cs.checkQuality({ connected: true, lossPct: 20, rttMs: 40, qualityLimitationReason: 'none' });
+    const base = cs.quality.prev || { packetsLost: 0, packetsReceived: 0 };
+    for (let i = 1; i <= 3; i++) {
+      cs.checkQuality({
+        connected: true,
+        packetsLost: base.packetsLost + 40 * i,
+        packetsReceived: base.packetsReceived + 160 * i,
+        rttMs: 40,
+        availableOutgoingBitrate: 1_000_000,
+        qualityLimitationReason: 'none',
+      });
+    }
   });
   const notice = visitor.getByTestId('call-stepdown');
   await notice.waitFor();

@@ -2,7 +2,7 @@
 // QRING_CALL=1) the homeowner starts a video call with relay-only on: both sides connect through
 // coturn (typ relay candidates, relay pair, remote frames decoded), hang up, both show ended.
 import { runCall } from './call.mjs';
-import { BASE, launch, newPage, shot, signUpInUi, createDoorInUi, ringAsVisitor, sendChat, waitState, message, bodies, assert, log, main } from './lib.mjs';
+import { BASE, launch, newPage, shot, signUpInUi, createDoorInUi, ringAsVisitor, sendChat, waitState, message, bodies, assert, log, main, cspViolations } from './lib.mjs';
 
 const withCall = process.env.QRING_CALL === '1';
 
@@ -52,8 +52,19 @@ main(async (browsers) => {
   await shot(visitor, 'visitor-chat');
   await shot(home, 'homeowner-session-chat');
 
+  // The realtime sockets run over WebSocket under the page's CSP (connect-src 'self'): no fallback to polling.
+  const transport = (page, which) =>
+    page.evaluate((w) => {
+      const s = window.__qring && window.__qring[w];
+      return s && s.connected ? s.io.engine.transport.name : null;
+    }, which);
+  const sockets = { visitorSignaling: await transport(visitor, 'signaling'), homeSignaling: await transport(home, 'signaling') };
+  log('socket transports', JSON.stringify(sockets));
+  for (const [k, v] of Object.entries(sockets)) assert(v === 'websocket', `${k} socket is connected over websocket (got ${v})`);
+
   let call = null;
   if (withCall) call = await runCall(home, visitor, { iceRestart: true });
+  assert(cspViolations.length === 0, `no Content-Security-Policy violations: ${cspViolations.join(' | ')}`);
 
   // History and the printable QR, for the screenshots in docs/.
   await home.goto(`${BASE}/app/history`);
@@ -64,5 +75,5 @@ main(async (browsers) => {
   await home.getByTestId('print-qr').waitFor({ timeout: 20000 });
   await shot(home, 'homeowner-print-qr');
 
-  return { slug, visitorBodies, homeBodies, readStates: true, call };
+  return { slug, visitorBodies, homeBodies, readStates: true, sockets, call };
 });

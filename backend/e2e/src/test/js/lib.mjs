@@ -63,6 +63,8 @@ export async function launch({ netns } = {}) {
 }
 
 const pages = [];
+/** Content-Security-Policy violations any page reported (console errors "Refused to …"). */
+export const cspViolations = [];
 
 export async function newPage(browser, name, { mobile = true } = {}) {
   const context = await browser.newContext({
@@ -77,6 +79,7 @@ export async function newPage(browser, name, { mobile = true } = {}) {
   page.on('pageerror', (e) => log(`${name} pageerror:`, e.message));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') log(`${name} console.${m.type()}:`, m.text());
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${name}: ${m.text()}`);
   });
   return { context, page };
 }

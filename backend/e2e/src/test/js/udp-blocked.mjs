@@ -3,6 +3,11 @@
 // The server issues UDP and TLS TURN entries; the call connects over turns: with no user action
 // and the visitor's badge says TLS relay.
 //
+// Only the homeowner is relay-only (`?relay=1`, the per-browser operator setting, remembered in
+// localStorage); the visitor's page runs the default ICE policy ('all'): it gathers host candidates
+// and tries them, but with UDP dropped on its side and a relay-only far end (TURN relays are UDP), the
+// only pair that works is its own turns: (TLS) allocation, which ICE finds by itself.
+//
 // Env: QRING_BASE_URL (same URL in both namespaces: 127.0.0.1:PORT), QRING_NETNS_SERVER,
 // QRING_NETNS_CLIENT, QRING_HOST_EXCLUDES (the TURN address).
 import { BASE, launch, newPage, shot, assert, log, main } from './lib.mjs';
@@ -37,8 +42,8 @@ main(async (browsers) => {
   await home.goto(`${BASE}/app`);
   await home.locator('[data-testid="feed-connection"][data-state="online"]').waitFor({ timeout: 30000 });
 
-  // The visitor's ICE servers: UDP gathers nothing here (no error either), TLS works.
-  await visitor.goto(`${BASE}/d/${door.qrSlug}?relay=1`);
+  // The visitor's ICE servers: UDP gathers nothing here (no error either), TLS works. Default ICE policy.
+  await visitor.goto(`${BASE}/d/${door.qrSlug}`);
   await visitor.getByTestId('visitor-name').fill('Vera Visitor');
   await visitor.getByTestId('visitor-purpose').fill('Behind a UDP-blocking firewall');
   await visitor.getByTestId('ring-button').click();
@@ -47,10 +52,21 @@ main(async (browsers) => {
   await visitor.locator('[data-testid="visitor-session"][data-status="active"]').waitFor({ timeout: 30000 });
   await home.locator('[data-testid="homeowner-session"][data-status="active"]').waitFor({ timeout: 30000 });
 
-  const call = await runCall(home, visitor, { shots: false });
+  // The screenshot is taken while the call is up and the badge says TLS relay (runCall hangs up afterwards).
+  const call = await runCall(home, visitor, {
+    shots: false,
+    visitorRelayOnly: false,
+    whileConnected: async ({ visitorBadge }) => {
+      assert(/TLS/.test(visitorBadge), `visitor badge says TLS relay (got ${visitorBadge})`);
+      await visitor.locator('[data-testid="call-badge"][data-protocol="tls"]').waitFor({ timeout: 5000 });
+      await shot(visitor, 'visitor-udp-blocked-tls-relay');
+    },
+  });
   log('visitor badge', call.visitorBadge);
+  log('visitor local candidate types', [...new Set(call.visitor.localCandidates.map((c) => `${c.type}/${c.relayProtocol || c.protocol}`))].join(' '));
+  assert(call.visitor.iceTransportPolicy === 'all', `visitor runs the default ICE policy (got ${call.visitor.iceTransportPolicy})`);
+  assert(call.visitor.localCandidates.some((c) => c.type === 'host'), 'visitor gathered host candidates too (nothing forced relay on its side)');
   assert(call.visitor.relayProtocol === 'tls', `visitor relays over TLS (got ${call.visitor.relayProtocol})`);
   assert(/TLS/.test(call.visitorBadge), `visitor badge says TLS relay (got ${call.visitorBadge})`);
-  await shot(visitor, 'visitor-udp-blocked-tls-relay');
   return { call };
 });

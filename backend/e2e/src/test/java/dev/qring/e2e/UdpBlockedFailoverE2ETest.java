@@ -29,7 +29,9 @@ import org.junit.jupiter.api.TestInstance;
  *       loads from http://127.0.0.1 (a secure context for getUserMedia).</li>
  * </ul>
  * The server issues {@code turn:...?transport=udp} and {@code turns:...:5349} (the seed's list); the visitor's call
- * must connect over TLS with no user action. Every process is stopped by pid, then the namespaces are deleted.
+ * must connect over TLS with no user action. The visitor's page runs the default ICE policy (nothing forces relay on
+ * its side); the homeowner is relay-only (the per-browser operator setting), so the visitor's own TLS relay is the
+ * only path that works. Every process is stopped by pid, then the namespaces are deleted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UdpBlockedFailoverE2ETest {
@@ -134,6 +136,8 @@ class UdpBlockedFailoverE2ETest {
                 .run();
         r.assertExitCode(0);
         JsonNode call = new ObjectMapper().readTree(r.requireLine("RESULT ")).path("call");
+        assertThat(call.path("visitor").path("iceTransportPolicy").asText()).isEqualTo("all");
+        assertThat(call.path("homeowner").path("iceTransportPolicy").asText()).isEqualTo("relay");
         assertThat(call.path("visitor").path("relayProtocol").asText()).isEqualTo("tls");
         assertThat(call.path("visitor").path("selectedLocal").asText()).isEqualTo("relay");
         assertThat(call.path("visitorBadge").asText()).contains("TLS");

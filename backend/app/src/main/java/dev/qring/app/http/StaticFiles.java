@@ -18,12 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code /assets/*} are content-hashed by Vite: cached for a year, immutable;
  *   <li>everything else is revalidated (ETag) so a deploy is picked up at once;
  *   <li>HTML carries a strict Content-Security-Policy: no inline script or style, no third-party origins,
- *       websocket connections to our own host only (ws:/wss: because CSP 'self' does not cover ws: in all browsers).
+ *       fetches and websocket connections to our own origin only ({@code connect-src 'self'}: under CSP Level 3
+ *       'self' also matches ws:/wss: on the page's own host and port, as current browsers implement).
  * </ul>
  * Files are read once and kept in memory (the bundle is small).
  */
 public final class StaticFiles implements HttpRouter.Fallback {
-    public static final String CSP = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
+    public static final String CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; "
             + "media-src 'self' blob:; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
             + "base-uri 'none'; form-action 'self'";
 
