@@ -127,7 +127,8 @@ public final class QRingServer implements AutoCloseable {
         closeables.add(chat);
         IceServerIssuer ice = new IceServerIssuer(config.turn(), Clock.systemUTC());
 
-        RealtimeAuth auth = new RealtimeAuth(accounts::authenticate, sessions::authenticateVisitor);
+        RealtimeAuth auth = new RealtimeAuth(accounts::authenticateWithExpiry, sessions::authenticateVisitorWithExpiry);
+        closeables.add(auth);
         if (bus != null) {
             // logout disconnects the token's sockets on every instance
             bus.subscribe(REVOKE_CHANNEL, auth::revokedElsewhere);

@@ -53,15 +53,45 @@ public record DomainSettings(DatabaseSettings database, String publicUrl, Durati
     /**
      * Rate limits (token buckets: {@code n} per {@code window}, counted per JVM — with several instances behind a
      * load balancer each instance counts on its own) and the homeowner token lifetime.
+     *
+     * <p>Password hashing (Argon2) is the expensive part of login and signup, so besides the per-(email, address)
+     * login limit there are limits per client address across all emails: {@code loginAttemptsPerAddress} login
+     * attempts per {@code loginPerAddressWindow} and {@code signupsPerAddress} signups per {@code signupsPerAddressWindow}.
+     * Both are checked before any hashing. "Address" is the rate-limit key the HTTP layer derives from the client
+     * address (an IPv6 client counts by its /64).
      */
     public record Limits(int loginAttempts, Duration loginWindow,
                          int ringsPerDoor, Duration ringsPerDoorWindow,
                          int ringsPerAddress, Duration ringsPerAddressWindow,
-                         Duration homeownerTokenTtl) {
+                         Duration homeownerTokenTtl,
+                         int loginAttemptsPerAddress, Duration loginPerAddressWindow,
+                         int signupsPerAddress, Duration signupsPerAddressWindow) {
+        /** 30 login attempts per 5 minutes and 10 signups per hour from one address. */
+        public static final int DEFAULT_LOGINS_PER_ADDRESS = 30;
+        public static final Duration DEFAULT_LOGINS_PER_ADDRESS_WINDOW = Duration.ofMinutes(5);
+        public static final int DEFAULT_SIGNUPS_PER_ADDRESS = 10;
+        public static final Duration DEFAULT_SIGNUPS_PER_ADDRESS_WINDOW = Duration.ofHours(1);
+
         public static final Limits DEFAULTS = new Limits(
                 10, Duration.ofMinutes(5),
                 10, Duration.ofMinutes(1),
                 20, Duration.ofMinutes(10),
                 Duration.ofDays(30));
+
+        /** The per-address login and signup limits at their defaults. */
+        public Limits(int loginAttempts, Duration loginWindow, int ringsPerDoor, Duration ringsPerDoorWindow,
+                      int ringsPerAddress, Duration ringsPerAddressWindow, Duration homeownerTokenTtl) {
+            this(loginAttempts, loginWindow, ringsPerDoor, ringsPerDoorWindow, ringsPerAddress, ringsPerAddressWindow,
+                    homeownerTokenTtl, DEFAULT_LOGINS_PER_ADDRESS, DEFAULT_LOGINS_PER_ADDRESS_WINDOW,
+                    DEFAULT_SIGNUPS_PER_ADDRESS, DEFAULT_SIGNUPS_PER_ADDRESS_WINDOW);
+        }
+
+        /** These limits with other per-address login and signup limits. */
+        public Limits withAddressLimits(int loginAttemptsPerAddress, Duration loginPerAddressWindow,
+                                        int signupsPerAddress, Duration signupsPerAddressWindow) {
+            return new Limits(loginAttempts, loginWindow, ringsPerDoor, ringsPerDoorWindow, ringsPerAddress,
+                    ringsPerAddressWindow, homeownerTokenTtl, loginAttemptsPerAddress, loginPerAddressWindow,
+                    signupsPerAddress, signupsPerAddressWindow);
+        }
     }
 }

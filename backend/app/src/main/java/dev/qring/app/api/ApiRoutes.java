@@ -111,7 +111,7 @@ public final class ApiRoutes {
         require(b.email(), "email");
         require(b.password(), "password");
         require(b.displayName(), "displayName");
-        AuthResult a = await(accounts.signup(b.email(), b.password(), b.displayName()));
+        AuthResult a = await(accounts.signup(b.email(), b.password(), b.displayName(), clientAddress(req)));
         return Response.created(obj("token", a.token(), "homeowner", Views.homeowner(a.homeowner())));
     }
 
@@ -191,8 +191,9 @@ public final class ApiRoutes {
         throw ApiException.forbidden("homeowners only");
     }
 
+    /** The rate-limit key of the client (IPv6 clients count by their /64, see {@link ClientAddress#rateLimitKey}). */
     private String clientAddress(Request req) {
-        return req.remoteAddress() == null ? null : clientAddresses.resolve(req.remoteAddress().getAddress(), req.header("x-forwarded-for"));
+        return req.remoteAddress() == null ? null : clientAddresses.rateLimitKey(req.remoteAddress().getAddress(), req.header("x-forwarded-for"));
     }
 
     private static void require(Object v, String field) {

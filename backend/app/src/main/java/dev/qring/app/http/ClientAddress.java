@@ -6,10 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The client address used for rate limits (rings, logins). By default the TCP peer. Behind a reverse proxy every
+ * The client address used for rate limits (rings, logins, signups). By default the TCP peer. Behind a reverse proxy every
  * visitor would share the proxy's address, so {@code QRING_TRUSTED_PROXIES} (IPs or CIDRs, comma-separated) lists
  * the proxies whose {@code X-Forwarded-For} is believed: the address is the right-most entry that is not itself a
  * trusted proxy (entries further left can be forged by the client, so they are never used).
+ *
+ * <p>Rate limits count by {@link #rateLimitKey}: an IPv4 client by its address, an IPv6 client by its /64 prefix —
+ * a single subscriber or host usually holds a whole /64 and can pick new addresses inside it at will (privacy
+ * addresses), so counting single IPv6 addresses would let it sidestep every per-address limit.
  */
 public final class ClientAddress {
     private record Cidr(byte[] network, int bits) {
@@ -56,15 +60,41 @@ public final class ClientAddress {
 
     /** The client's address for a request from {@code peer} carrying {@code forwardedFor} (may be null). */
     public String resolve(InetAddress peer, String forwardedFor) {
+        InetAddress a = resolveAddress(peer, forwardedFor);
+        return a == null ? null : a.getHostAddress();
+    }
+
+    /**
+     * The key rate limits count this client by: the address for IPv4, the /64 prefix for IPv6 (e.g.
+     * {@code 2001:db8:1:2::/64}); null without a peer.
+     */
+    public String rateLimitKey(InetAddress peer, String forwardedFor) {
+        InetAddress a = resolveAddress(peer, forwardedFor);
+        return a == null ? null : rateLimitKey(a);
+    }
+
+    /** See {@link #rateLimitKey(InetAddress, String)}; an IPv4-mapped IPv6 address counts as its IPv4 address. */
+    public static String rateLimitKey(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == 4) return a.getHostAddress();
+        boolean mapped = b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
+        for (int i = 0; i < 10 && mapped; i++) mapped = b[i] == 0;
+        if (mapped) return (b[12] & 0xFF) + "." + (b[13] & 0xFF) + "." + (b[14] & 0xFF) + "." + (b[15] & 0xFF);
+        StringBuilder sb = new StringBuilder(24);
+        for (int i = 0; i < 8; i += 2) sb.append(Integer.toHexString((b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF))).append(':');
+        return sb.append(":/64").toString();
+    }
+
+    private InetAddress resolveAddress(InetAddress peer, String forwardedFor) {
         if (peer == null) return null;
-        if (trusted.isEmpty() || !isTrusted(peer) || forwardedFor == null || forwardedFor.isBlank()) return peer.getHostAddress();
+        if (trusted.isEmpty() || !isTrusted(peer) || forwardedFor == null || forwardedFor.isBlank()) return peer;
         String[] hops = forwardedFor.split(",");
-        String candidate = peer.getHostAddress();
+        InetAddress candidate = peer;
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].strip();
             InetAddress a = parseLiteral(hop);
             if (a == null) return candidate;          // garbage: stop at the last address we could trust
-            candidate = a.getHostAddress();
+            candidate = a;
             if (!isTrusted(a)) return candidate;
         }
         return candidate;

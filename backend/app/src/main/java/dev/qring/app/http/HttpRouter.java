@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * matches the route and copies the body. While a request is being handled the connection stops reading, so
  * pipelined requests are answered in order. Bodies above a route's limit get 413 {@code invalid} before any
  * handler runs. Requests that match no route fall through to {@link #fallback} (static files), then 404.
+ * Unexpected failures are 500 {@code unavailable} with a fixed message.
+ *
+ * <p>Bodies above the server-wide aggregation limit ({@code NettyHttpServer}'s {@code HttpObjectAggregator}) never
+ * reach the router: when added to a pipeline, the router swaps that aggregator for {@link JsonHttpAggregator}
+ * (same limit), which answers them with a JSON 413 {@code invalid} and closes the connection.
  */
 @ChannelHandler.Sharable
 public final class HttpRouter extends ChannelInboundHandlerAdapter {
@@ -99,6 +104,11 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        JsonHttpAggregator.install(ctx.pipeline());
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof FullHttpRequest req)) {
             ctx.fireChannelRead(msg);
@@ -148,7 +158,7 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
                         r = fallback.serve(method, path, headers);
                     } catch (RuntimeException e) {
                         log.error("static content failed for {}", path, e);
-                        r = Response.error(500, "internal", "internal error");
+                        r = internalError();
                     }
                     if (r == null) r = Response.error(404, "not_found", "no such path");
                     write(ctx, r, keepAlive, method.equals("HEAD"), method, "static", started);
@@ -203,9 +213,15 @@ public final class HttpRouter extends ChannelInboundHandlerAdapter {
             try { mapped = errorMapper.apply(t); } catch (RuntimeException ignored) { }
             if (mapped != null) return Response.error(mapped);
             log.error("{} {} failed", request.method(), route.template, t);
-            return Response.error(500, "internal", "internal error");
+            return internalError();
         }
     }
+
+    /**
+     * An unexpected failure: 500 with the stable code {@code unavailable} (product.md lists no other code for it) and a
+     * fixed message — the exception (logged) never reaches the client.
+     */
+    static Response internalError() { return Response.error(500, "unavailable", "internal error"); }
 
     private static Map<String, String> headers(FullHttpRequest req) {
         Map<String, String> h = new HashMap<>();

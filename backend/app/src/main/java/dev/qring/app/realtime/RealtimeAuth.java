@@ -5,14 +5,21 @@ import dev.qring.domain.DomainException;
 import dev.qring.domain.ErrorCode;
 import dev.qring.domain.HomeownerPrincipal;
 import dev.qring.domain.Principal;
+import dev.qring.domain.TokenGrant;
 import dev.qring.domain.VisitorPrincipal;
 import dev.qring.socketio.Namespace;
 import dev.qring.socketio.Socket;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,25 +33,44 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Homeowner sockets join {@link Rooms#homeowner}; visitor sockets join nothing until {@code session.join}.
  * Sockets are remembered by credential so that logout disconnects them at once ({@link #revokeHomeownerToken}).
+ *
+ * <p>Credentials are checked only at connect, so a socket must not outlive its token: when it is admitted, a
+ * disconnect is scheduled for the token's expiry (homeowner and visitor tokens alike), and cancelled when the socket
+ * disconnects first. The client sees a server-side disconnect, as on logout, and must connect again with a valid
+ * token.
  */
-public final class RealtimeAuth {
+public final class RealtimeAuth implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RealtimeAuth.class);
 
-    private final Function<String, CompletableFuture<Optional<HomeownerPrincipal>>> homeowners;
-    private final Function<String, CompletableFuture<Optional<VisitorPrincipal>>> visitors;
-    private final ConcurrentHashMap<String, Set<Socket>> socketsByCredential = new ConcurrentHashMap<>();
+    private static final String EXPIRES_AT = "qring.expiresAt";
+    private static final String EXPIRY_TIMER = "qring.expiryTimer";
 
-    public RealtimeAuth(Function<String, CompletableFuture<Optional<HomeownerPrincipal>>> homeowners,
-                        Function<String, CompletableFuture<Optional<VisitorPrincipal>>> visitors) {
+    private final Function<String, CompletableFuture<Optional<TokenGrant<HomeownerPrincipal>>>> homeowners;
+    private final Function<String, CompletableFuture<Optional<TokenGrant<VisitorPrincipal>>>> visitors;
+    private final ConcurrentHashMap<String, Set<Socket>> socketsByCredential = new ConcurrentHashMap<>();
+    private final Clock clock;
+    /** Token expiries of connected sockets; cancelled timers leave the queue at once. */
+    private final ScheduledThreadPoolExecutor expiries;
+
+    public RealtimeAuth(Function<String, CompletableFuture<Optional<TokenGrant<HomeownerPrincipal>>>> homeowners,
+                        Function<String, CompletableFuture<Optional<TokenGrant<VisitorPrincipal>>>> visitors) {
+        this(homeowners, visitors, Clock.systemUTC());
+    }
+
+    public RealtimeAuth(Function<String, CompletableFuture<Optional<TokenGrant<HomeownerPrincipal>>>> homeowners,
+                        Function<String, CompletableFuture<Optional<TokenGrant<VisitorPrincipal>>>> visitors, Clock clock) {
         this.homeowners = homeowners;
         this.visitors = visitors;
+        this.clock = clock;
+        this.expiries = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("qring-token-expiry").factory());
+        this.expiries.setRemoveOnCancelPolicy(true);
     }
 
     /** Installs the middleware on {@code ns}; {@code homeownersOnly} for the dashboard. */
     public void install(Namespace ns, boolean homeownersOnly, SignalingContext ctx) {
         ns.use((socket, next) -> {
             JsonNode auth = socket.handshake().auth();
-            CompletableFuture<? extends Optional<? extends Principal>> lookup;
+            CompletableFuture<? extends Optional<? extends TokenGrant<? extends Principal>>> lookup;
             if (auth != null && auth.isObject() && auth.size() == 1 && auth.path("token").isTextual()) {
                 lookup = homeowners.apply(auth.get("token").asText());
             } else if (!homeownersOnly && auth != null && auth.isObject() && auth.size() == 1 && auth.path("visitorToken").isTextual()) {
@@ -68,7 +94,9 @@ public final class RealtimeAuth {
                     next.refuse("unauthorized", null);
                     return;
                 }
-                socket.data().put(SignalingContext.PRINCIPAL, found.get());
+                TokenGrant<? extends Principal> grant = found.get();
+                if (grant.expiresAt() != null) socket.data().put(EXPIRES_AT, grant.expiresAt());
+                socket.data().put(SignalingContext.PRINCIPAL, grant.principal());
                 next.accept();
             });
         });
@@ -82,6 +110,7 @@ public final class RealtimeAuth {
             } else if (p instanceof VisitorPrincipal v) {
                 remember("s:" + v.sessionId(), socket);
             }
+            disconnectAtExpiry(socket);
         });
         ctx.onDisconnect(ns, (socket, reason) -> forget(socket));
     }
@@ -91,7 +120,26 @@ public final class RealtimeAuth {
         socketsByCredential.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(socket);
     }
 
+    /** Schedules the socket's disconnect for when its token expires (at once if that is already past). */
+    private void disconnectAtExpiry(Socket socket) {
+        if (!(socket.data().get(EXPIRES_AT) instanceof Instant expiresAt)) return;
+        long delay = Math.max(0, expiresAt.toEpochMilli() - clock.millis());
+        ScheduledFuture<?> timer;
+        try {
+            timer = expiries.schedule(() -> {
+                log.debug("token of a {} socket expired: disconnecting it", socket.namespace().name());
+                socket.disconnect(false);
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return;   // shutting down
+        }
+        socket.data().put(EXPIRY_TIMER, timer);
+        // a disconnect whose clean-up ran before the timer was stored must not leave it behind
+        if (!socket.connected()) timer.cancel(false);
+    }
+
     private void forget(Socket socket) {
+        if (socket.data().remove(EXPIRY_TIMER) instanceof ScheduledFuture<?> timer) timer.cancel(false);
         Object key = socket.data().get("qring.credentialKey");
         if (key == null) return;
         socketsByCredential.computeIfPresent((String) key, (k, set) -> {
@@ -118,6 +166,12 @@ public final class RealtimeAuth {
     public int connectedVisitors(java.util.UUID sessionId) {
         Set<Socket> s = socketsByCredential.get("s:" + sessionId);
         return s == null ? 0 : s.size();
+    }
+
+    /** Stops the expiry timers (sockets end with the server anyway). */
+    @Override
+    public void close() {
+        expiries.shutdownNow();
     }
 
     private void disconnectAll(String key) {

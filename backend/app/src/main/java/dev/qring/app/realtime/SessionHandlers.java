@@ -92,16 +92,31 @@ public final class SessionHandlers {
         long after = b.afterSeq() == null ? 0 : b.afterSeq();
         if (after < 0) throw DomainException.invalid("afterSeq must not be negative");
         sessions.get(p, id).join();   // authorization: not_found unless p may reach it
+        // A repeated join of a session this socket is already in: a failure below leaves the earlier join in place.
+        boolean alreadyJoined = SignalingContext.hasJoined(socket, id);
         // Join the room BEFORE reading the session and history: a status change or message committed in between is
         // both in the ack and pushed (clients keep the newest / de-duplicate by seq), never lost.
         socket.join(Rooms.session(id));
-        VisitorSession s = sessions.get(p, id).join();
-        SignalingContext.joinedSessions(socket).add(id);
-        List<Presence.Participant> participants = presence.join(id, socket.id(), p.role());
-        socket.to(Rooms.session(id)).emit("session.presence", Map.of("sessionId", id, "participants", participants));
-        List<Message> messages = chat.history(p, id, after, JOIN_REPLAY_LIMIT).join();
-        return Acks.ok("session", Views.session(s), "participants", participants,
-                "activeCall", ctx.activeCall(p, id), "messages", messages);
+        try {
+            VisitorSession s = sessions.get(p, id).join();
+            SignalingContext.joinedSessions(socket).add(id);
+            List<Presence.Participant> participants = presence.join(id, socket.id(), p.role());
+            socket.to(Rooms.session(id)).emit("session.presence", Map.of("sessionId", id, "participants", participants));
+            List<Message> messages = chat.history(p, id, after, JOIN_REPLAY_LIMIT).join();
+            return Acks.ok("session", Views.session(s), "participants", participants,
+                    "activeCall", ctx.activeCall(p, id), "messages", messages);
+        } catch (RuntimeException | Error e) {
+            // The ack is an error, so the client does not consider itself joined: neither may the server (no room,
+            // no presence, no joined entry — the others see the party go again).
+            if (!alreadyJoined) {
+                try {
+                    leave(socket, id);
+                } catch (RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            throw e;
+        }
     }
 
     private void leave(Socket socket, UUID id) {

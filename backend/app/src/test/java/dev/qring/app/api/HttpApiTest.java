@@ -5,6 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qring.app.support.TestServer;
 import dev.qring.app.support.TestServer.Res;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -234,6 +246,88 @@ class HttpApiTest {
     }
 
     @Test
+    void bodiesAboveTheServerWideLimitGetAJson413AndTheConnectionIsClosed() throws Exception {
+        URI u = URI.create(s.base);
+        byte[] body = new byte[320 * 1024];   // above the aggregator's limit (~260 KB), not just the API's 64 KB
+        Arrays.fill(body, (byte) 'x');
+        try (Socket sock = new Socket(u.getHost(), u.getPort())) {
+            sock.setSoTimeout(10_000);
+            OutputStream out = sock.getOutputStream();
+            out.write(("POST /api/v1/doors HTTP/1.1\r\nHost: qring.test\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            try {
+                out.write(body);
+                out.flush();
+            } catch (IOException ignored) {
+                // the server may have stopped reading: its answer is what counts
+            }
+            // readAllBytes returns only at end of stream: the server closed the connection after the answer
+            String res = new String(sock.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(res).startsWith("HTTP/1.1 413");
+            String head = res.substring(0, res.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+            assertThat(head).contains("content-type: application/json").contains("connection: close");
+            JsonNode json = TestServer.JSON.readTree(res.substring(res.indexOf("\r\n\r\n") + 4));
+            assertThat(json.path("error").path("code").asText()).isEqualTo("invalid");
+            assertThat(json.path("error").path("message").asText()).contains("too large");
+        }
+        // an ordinary client gets the same answer
+        Res big = s.post("/api/v1/auth/login", null, "{\"email\":\"" + "e".repeat(400_000) + "\",\"password\":\"x\"}");
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.errorCode()).isEqualTo("invalid");
+        // and the server goes on serving
+        assertThat(s.get("/health/live", null).status()).isEqualTo(200);
+    }
+
+    /** Argon2 work per client address: signups and logins across emails; an IPv6 client counts by its /64. */
+    @Test
+    void signupsAndLoginsAreLimitedPerClientAddressAndIpv6Slash64() {
+        try (TestServer p = TestServer.start(Map.of("QRING_TRUSTED_PROXIES", "127.0.0.1"))) {
+            int created = 0;
+            Res last = null;
+            for (int i = 0; i < 15; i++) {
+                // one client rotating addresses inside 2001:db8:5:5::/64
+                last = postFrom(p, "2001:db8:5:5::" + Integer.toHexString(i + 1), "/api/v1/auth/signup", "{\"email\":\"rot-" + i + "-"
+                        + UUID.randomUUID() + "@example.com\",\"password\":\"correct horse battery\",\"displayName\":\"R\"}");
+                if (last.status() == 201) created++; else break;
+            }
+            assertThat(created).isEqualTo(10);
+            assertThat(last.status()).isEqualTo(429);
+            assertThat(last.errorCode()).isEqualTo("rate_limited");
+            // another /64 is another client
+            assertThat(postFrom(p, "2001:db8:5:6::1", "/api/v1/auth/signup", "{\"email\":\"other-" + UUID.randomUUID()
+                    + "@example.com\",\"password\":\"correct horse battery\",\"displayName\":\"O\"}").status()).isEqualTo(201);
+
+            int answered = 0;
+            for (int i = 0; i < 45; i++) {
+                // a new email and a new address inside 2001:db8:7:7::/64 each time
+                last = postFrom(p, "2001:db8:7:7:" + Integer.toHexString(i + 1) + "::1", "/api/v1/auth/login",
+                        "{\"email\":\"nobody-" + i + "@example.com\",\"password\":\"wrong password!!\"}");
+                if (last.status() == 401) answered++; else break;
+            }
+            assertThat(answered).as("30 per 5 minutes (a slow machine may see a token refill)").isBetween(30, 33);
+            assertThat(last.status()).isEqualTo(429);
+            assertThat(last.errorCode()).isEqualTo("rate_limited");
+        }
+    }
+
+    private static Res postFrom(TestServer server, String forwardedFor, String path, String body) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(server.base + path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("X-Forwarded-For", forwardedFor)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            HttpResponse<byte[]> r = CLIENT.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            return new Res(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r);
+        } catch (IOException e) {
+            throw new AssertionError(path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @Test
     void healthMetricsAndStaticWebApp() {
         Res live = s.get("/health/live", null);
         assertThat(live.status()).isEqualTo(200);
@@ -260,7 +354,8 @@ class HttpApiTest {
         if (index.status() == 200) {   // the web app jar is on the classpath in a full build
             assertThat(index.header("content-type")).startsWith("text/html");
             assertThat(index.header("content-security-policy")).contains("default-src 'self'").contains("frame-ancestors 'none'")
-                    .contains("script-src 'self'").contains("object-src 'none'");
+                    .contains("script-src 'self'").contains("object-src 'none'")
+                    .contains("connect-src 'self';").doesNotContain("ws:").doesNotContain("wss:");
             assertThat(index.header("x-content-type-options")).isEqualTo("nosniff");
             Res spa = s.get("/d/some-slug", null);
             assertThat(spa.status()).isEqualTo(200);

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.qring.app.support.TestServer;
 import dev.qring.testkit.NodeScript;
 import dev.qring.testkit.TestPaths;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +48,39 @@ class RealtimeFlowTest {
     void authorizationAndInvalidEvents() {
         try (TestServer s = TestServer.start()) {
             runScript("authz.mjs", s.base);
+        }
+    }
+
+    /** join-failure.mjs: a session.join whose history read fails leaves the room, presence and joined set as before. */
+    @Test
+    void aJoinThatFailsAfterEnteringTheRoomLeavesNoTrace() throws Exception {
+        try (TestServer s = TestServer.start()) {
+            Path steps = TestPaths.scratch("join-failure-steps");
+            CompletableFuture<NodeScript.Result> script = CompletableFuture.supplyAsync(() ->
+                    NodeScript.of(js("join-failure.mjs")).args(s.base, steps.toString()).timeout(Duration.ofSeconds(90)).run());
+            boolean broken = false;
+            boolean fixed = false;
+            while (!script.isDone()) {
+                if (!broken && Files.exists(steps.resolve("break-history.request"))) {
+                    sql(s, "ALTER TABLE message RENAME TO message_hidden");
+                    Files.writeString(steps.resolve("break-history.done"), "ok");
+                    broken = true;
+                } else if (broken && !fixed && Files.exists(steps.resolve("fix-history.request"))) {
+                    sql(s, "ALTER TABLE message_hidden RENAME TO message");
+                    Files.writeString(steps.resolve("fix-history.done"), "ok");
+                    fixed = true;
+                }
+                Thread.sleep(20);
+            }
+            NodeScript.Result r = script.get();
+            assertThat(r.requireLine("RESULT ")).as("join-failure.mjs output:\n%s", r.tail()).startsWith("{\"ok\":true");
+            r.assertExitCode(0);
+        }
+    }
+
+    private static void sql(TestServer s, String statement) throws Exception {
+        try (Connection c = s.server.database().dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute(statement);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.qring.domain.DomainException;
 import dev.qring.domain.DomainSettings;
 import dev.qring.domain.ErrorCode;
 import dev.qring.domain.HomeownerPrincipal;
+import dev.qring.domain.TokenGrant;
 import dev.qring.domain.db.Database;
 import dev.qring.domain.support.Jdbc;
 import dev.qring.domain.support.RateLimiter;
@@ -28,19 +29,28 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Guarantees: emails are unique case-insensitively ({@code conflict}); passwords are stored as Argon2id hashes
  * (Spring Security's encoder on Bouncy Castle); tokens are {@code qh_} + 256 random bits, stored only as SHA-256,
- * expire after {@link DomainSettings.Limits#homeownerTokenTtl()} and stop working at once on logout. Login attempts
- * are rate-limited per (email, client address). Every method returns a future completed on a virtual thread;
- * refusals complete it with a {@link DomainException}.
+ * expire after {@link DomainSettings.Limits#homeownerTokenTtl()} and stop working at once on logout. Every method
+ * returns a future completed on a virtual thread; refusals complete it with a {@link DomainException}.
+ *
+ * <p>Rate limits ({@link DomainSettings.Limits}): login attempts per (email, client address) and per client address
+ * across emails; signups per client address. They are checked before any password hashing or database work, and a
+ * refusal ({@code rate_limited}) is returned as an already failed future, so one address cannot keep the Argon2
+ * hashing busy by cycling emails.
  */
 public final class AccountService {
     public static final String TOKEN_PREFIX = "qh_";
     private static final int MIN_PASSWORD = 10;
     private static final int MAX_PASSWORD = 1024;
+    private static final int MAX_EMAIL = 254;
 
     private final Database db;
     private final Clock clock;
     private final DomainSettings.Limits limits;
     private final RateLimiter loginLimiter;
+    private final RateLimiter loginAddressLimiter;
+    private final RateLimiter signupAddressLimiter;
+    /** Password hashes and checks done so far (tests check rate-limited calls do none). */
+    private final java.util.concurrent.atomic.AtomicLong hashOperations = new java.util.concurrent.atomic.AtomicLong();
     private final Argon2PasswordEncoder encoder = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
     /** Argon2 uses 16 MiB and ~tens of ms of CPU per hash: bound how many run at once. */
     private final Semaphore hashing = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
@@ -52,10 +62,28 @@ public final class AccountService {
         this.clock = settings.clock();
         this.limits = settings.limits();
         this.loginLimiter = new RateLimiter(limits.loginAttempts(), limits.loginWindow(), clock);
+        this.loginAddressLimiter = new RateLimiter(limits.loginAttemptsPerAddress(), limits.loginPerAddressWindow(), clock);
+        this.signupAddressLimiter = new RateLimiter(limits.signupsPerAddress(), limits.signupsPerAddressWindow(), clock);
     }
 
-    /** Creates an account and signs it in. INVALID for bad input, CONFLICT when the email is taken. */
+    /**
+     * Creates an account and signs it in, for in-process callers (tests, tools): no per-address limit. The HTTP API
+     * uses {@link #signup(String, String, String, String)}.
+     */
     public CompletableFuture<AuthResult> signup(String email, String password, String displayName) {
+        return signup(email, password, displayName, null, false);
+    }
+
+    /**
+     * Creates an account and signs it in. INVALID for bad input, RATE_LIMITED after too many signups from this
+     * client address (checked before hashing), CONFLICT when the email is taken.
+     */
+    public CompletableFuture<AuthResult> signup(String email, String password, String displayName, String clientAddress) {
+        return signup(email, password, displayName, clientAddress, true);
+    }
+
+    private CompletableFuture<AuthResult> signup(String email, String password, String displayName, String clientAddress,
+                                                 boolean limited) {
         final String cleanEmail;
         final String name;
         try {
@@ -64,6 +92,9 @@ public final class AccountService {
             password(password);
         } catch (DomainException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        if (limited && !signupAddressLimiter.tryAcquire(addressKey(clientAddress))) {
+            return CompletableFuture.failedFuture(new DomainException(ErrorCode.RATE_LIMITED, "too many signups from this address; try again later"));
         }
         return db.supply(() -> {
             String hash = hash(password);
@@ -91,14 +122,21 @@ public final class AccountService {
 
     /**
      * Checks the password and issues a new token. UNAUTHORIZED for a wrong email or password (same answer for both),
-     * RATE_LIMITED after too many attempts for this email from this address.
+     * RATE_LIMITED after too many attempts for this email from this address, or from this address for any email
+     * (both checked before any hashing or database work).
      */
     public CompletableFuture<AuthResult> login(String email, String password, String clientAddress) {
         if (email == null || password == null || email.isBlank() || password.length() > MAX_PASSWORD) {
             return CompletableFuture.failedFuture(new DomainException(ErrorCode.UNAUTHORIZED, "wrong email or password"));
         }
         String normalized = email.strip().toLowerCase(Locale.ROOT);
-        if (!loginLimiter.tryAcquire(normalized + "|" + (clientAddress == null ? "?" : clientAddress))) {
+        // No account has a longer email (signup refuses it): answering at once leaks nothing, and keeps the
+        // limiter's keys short.
+        if (email.strip().length() > MAX_EMAIL) {
+            return CompletableFuture.failedFuture(new DomainException(ErrorCode.UNAUTHORIZED, "wrong email or password"));
+        }
+        String address = addressKey(clientAddress);
+        if (!loginLimiter.tryAcquire(normalized + "|" + address) || !loginAddressLimiter.tryAcquire(address)) {
             return CompletableFuture.failedFuture(new DomainException(ErrorCode.RATE_LIMITED, "too many login attempts; try again later"));
         }
         return db.supply(() -> {
@@ -152,16 +190,22 @@ public final class AccountService {
 
     /** The principal for a valid (known, unexpired, unrevoked) {@code qh_} token; empty otherwise. */
     public CompletableFuture<Optional<HomeownerPrincipal>> authenticate(String token) {
+        return authenticateWithExpiry(token).thenApply(g -> g.map(TokenGrant::principal));
+    }
+
+    /** Like {@link #authenticate}, plus when the token expires (long-lived connections end then). */
+    public CompletableFuture<Optional<TokenGrant<HomeownerPrincipal>>> authenticateWithExpiry(String token) {
         if (!Tokens.looksLike(token, TOKEN_PREFIX)) return CompletableFuture.completedFuture(Optional.empty());
         String hash = Tokens.sha256Hex(token);
         return db.async(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, homeowner_id FROM homeowner_token WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, homeowner_id, expires_at FROM homeowner_token"
+                    + " WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?")) {
                 ps.setString(1, hash);
                 Jdbc.setInstant(ps, 2, Jdbc.now(clock));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) return Optional.empty();
-                    return Optional.of(new HomeownerPrincipal(Jdbc.getUuid(rs, "homeowner_id"), Jdbc.getUuid(rs, "id").toString()));
+                    return Optional.of(new TokenGrant<>(new HomeownerPrincipal(Jdbc.getUuid(rs, "homeowner_id"),
+                            Jdbc.getUuid(rs, "id").toString()), Jdbc.getInstant(rs, "expires_at")));
                 }
             }
         });
@@ -196,6 +240,14 @@ public final class AccountService {
         return token;
     }
 
+    /** Callers without an address share one key: limited too, never unlimited. */
+    private static String addressKey(String clientAddress) {
+        return clientAddress == null || clientAddress.isBlank() ? "?" : clientAddress;
+    }
+
+    /** Password hashes and checks done so far. */
+    long hashOperations() { return hashOperations.get(); }
+
     private String dummyHash() {
         String h = dummyHash;
         if (h == null) dummyHash = h = hash("qring-dummy-password");
@@ -203,6 +255,7 @@ public final class AccountService {
     }
 
     private String hash(String password) {
+        hashOperations.incrementAndGet();
         hashing.acquireUninterruptibly();
         try {
             return encoder.encode(password);
@@ -212,6 +265,7 @@ public final class AccountService {
     }
 
     private boolean matches(String password, String hash) {
+        hashOperations.incrementAndGet();
         hashing.acquireUninterruptibly();
         try {
             return encoder.matches(password, hash);
@@ -224,7 +278,7 @@ public final class AccountService {
         if (email == null) throw DomainException.invalid("email is required");
         String e = email.strip();
         int at = e.indexOf('@');
-        if (e.length() > 254 || at < 1 || at != e.lastIndexOf('@') || at == e.length() - 1 || !e.substring(at).contains(".")
+        if (e.length() > MAX_EMAIL || at < 1 || at != e.lastIndexOf('@') || at == e.length() - 1 || !e.substring(at).contains(".")
                 || e.chars().anyMatch(ch -> ch <= 0x20 || ch == 0x7f)) {
             throw DomainException.invalid("email is not a valid address");
         }

@@ -6,6 +6,7 @@ import dev.qring.domain.DomainSettings;
 import dev.qring.domain.ErrorCode;
 import dev.qring.domain.HomeownerPrincipal;
 import dev.qring.domain.Principal;
+import dev.qring.domain.TokenGrant;
 import dev.qring.domain.VisitorPrincipal;
 import dev.qring.domain.db.Database;
 import dev.qring.domain.door.Door;
@@ -223,17 +224,22 @@ public final class VisitorSessionService implements AutoCloseable {
 
     /** The principal for a valid, unexpired {@code qv_} token; empty otherwise. */
     public CompletableFuture<Optional<VisitorPrincipal>> authenticateVisitor(String token) {
+        return authenticateVisitorWithExpiry(token).thenApply(g -> g.map(TokenGrant::principal));
+    }
+
+    /** Like {@link #authenticateVisitor}, plus when the token expires (long-lived connections end then). */
+    public CompletableFuture<Optional<TokenGrant<VisitorPrincipal>>> authenticateVisitorWithExpiry(String token) {
         if (!Tokens.looksLike(token, TOKEN_PREFIX)) return CompletableFuture.completedFuture(Optional.empty());
         String hash = Tokens.sha256Hex(token);
         return db.async(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT s.id, s.door_id, s.homeowner_id FROM visitor_token t"
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.id, s.door_id, s.homeowner_id, t.expires_at FROM visitor_token t"
                     + " JOIN visitor_session s ON s.id = t.session_id WHERE t.token_hash = ? AND t.expires_at > ?")) {
                 ps.setString(1, hash);
                 Jdbc.setInstant(ps, 2, Jdbc.now(clock));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) return Optional.empty();
-                    return Optional.of(new VisitorPrincipal(Jdbc.getUuid(rs, "id"), Jdbc.getUuid(rs, "door_id"),
-                            Jdbc.getUuid(rs, "homeowner_id")));
+                    return Optional.of(new TokenGrant<>(new VisitorPrincipal(Jdbc.getUuid(rs, "id"), Jdbc.getUuid(rs, "door_id"),
+                            Jdbc.getUuid(rs, "homeowner_id")), Jdbc.getInstant(rs, "expires_at")));
                 }
             }
         });

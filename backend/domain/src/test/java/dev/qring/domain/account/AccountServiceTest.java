@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,6 +124,56 @@ class AccountServiceTest extends DomainTestBase {
         join(strict.accounts().login("gil@example.com", "correct horse battery", "203.0.113.8"));
         clock.advance(Duration.ofMinutes(5));
         join(strict.accounts().login("gil@example.com", "correct horse battery", "203.0.113.7"));
+    }
+
+    @Test
+    void oneAddressCyclingEmailsIsRateLimitedBeforeAnyHashing() {
+        QRingDomain strict = start(backend.freshDatabase(), s -> s.withLimits(
+                RELAXED.withAddressLimits(5, Duration.ofMinutes(5), 1000, Duration.ofHours(1))));
+        AccountService accounts = strict.accounts();
+        join(accounts.signup("ivy@example.com", "correct horse battery", "Ivy"));
+        for (int i = 0; i < 5; i++) {
+            assertCode(accounts.login("nobody" + i + "@example.com", "wrong password!!", "203.0.113.9"), ErrorCode.UNAUTHORIZED);
+        }
+        long hashes = accounts.hashOperations();
+        for (int i = 5; i < 40; i++) {
+            CompletableFuture<AuthResult> f = accounts.login("nobody" + i + "@example.com", "wrong password!!", "203.0.113.9");
+            assertThat(f).as("answered at once, without database or hashing").isCompletedExceptionally();
+            assertCode(f, ErrorCode.RATE_LIMITED);
+        }
+        // the right password of a real account is refused from that address too, still without hashing
+        assertCode(accounts.login("ivy@example.com", "correct horse battery", "203.0.113.9"), ErrorCode.RATE_LIMITED);
+        assertThat(accounts.hashOperations()).isEqualTo(hashes);
+        // other addresses are not affected; after the window the address may try again
+        join(accounts.login("ivy@example.com", "correct horse battery", "203.0.113.10"));
+        clock.advance(Duration.ofMinutes(5));
+        join(accounts.login("ivy@example.com", "correct horse battery", "203.0.113.9"));
+        // absurdly long emails (no account can have one) are refused at once and never become limiter keys
+        CompletableFuture<AuthResult> huge = accounts.login("x".repeat(10_000) + "@example.com", "wrong password!!", "203.0.113.11");
+        assertThat(huge).isCompletedExceptionally();
+        assertCode(huge, ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
+    void signupsAreRateLimitedPerAddressBeforeAnyHashing() {
+        QRingDomain strict = start(backend.freshDatabase(), s -> s.withLimits(
+                RELAXED.withAddressLimits(1000, Duration.ofMinutes(5), 3, Duration.ofHours(1))));
+        AccountService accounts = strict.accounts();
+        for (int i = 0; i < 3; i++) join(accounts.signup("s" + i + "@example.com", "correct horse battery", "S", "198.51.100.20"));
+        long hashes = accounts.hashOperations();
+        CompletableFuture<AuthResult> refused = accounts.signup("s3@example.com", "correct horse battery", "S", "198.51.100.20");
+        assertThat(refused).as("answered at once, without database or hashing").isCompletedExceptionally();
+        assertCode(refused, ErrorCode.RATE_LIMITED);
+        assertThat(accounts.hashOperations()).isEqualTo(hashes);
+        assertThat(join(accounts.authenticate(join(accounts.login("s0@example.com", "correct horse battery", "198.51.100.30")).token())))
+                .isPresent();
+        assertCode(accounts.login("s3@example.com", "correct horse battery", "198.51.100.30"), ErrorCode.UNAUTHORIZED);
+        // bad input is still answered invalid; another address may sign up; the limit refills over the window
+        assertCode(accounts.signup("not-an-email", "correct horse battery", "S", "198.51.100.20"), ErrorCode.INVALID);
+        join(accounts.signup("s4@example.com", "correct horse battery", "S", "198.51.100.21"));
+        clock.advance(Duration.ofMinutes(20));
+        join(accounts.signup("s5@example.com", "correct horse battery", "S", "198.51.100.20"));
+        assertCode(accounts.signup("s6@example.com", "correct horse battery", "S", "198.51.100.20"), ErrorCode.RATE_LIMITED);
     }
 
     @Test
