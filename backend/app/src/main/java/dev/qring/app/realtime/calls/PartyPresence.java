@@ -82,8 +82,14 @@ final class PartyPresence {
                 }
                 log.error("call presence update failed", e);
             }
-            // Forget parties without sockets (a fresh entry starts over: its first connect reports "back").
-            if (!present()) parties.computeIfPresent(key, (k, p) -> p == this && p.sockets.get() == 0 ? null : p);
+            // Forget parties without sockets (a fresh entry starts over: its first connect reports "back") — but only
+            // once "gone" has been reported: a party whose last socket left while "back" was being reported still has
+            // its "gone" queued on this chain, and a fresh entry's "back" must not overtake it (back, back, gone would
+            // leave a connected party marked lost).
+            if (!present()) {
+                parties.computeIfPresent(key, (k, p) ->
+                        p == this && p.sockets.get() == 0 && Boolean.FALSE.equals(reportedPresent) ? null : p);
+            }
         }
 
         private boolean present() { return sockets.get() > 0; }
