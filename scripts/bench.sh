@@ -39,7 +39,7 @@ say() { echo "[bench +${SECONDS}s] $*" | tee -a "$OUT/bench.log" >&2; }
 
 # ---------------------------------------------------------------- workload (same for both servers)
 if [ $QUICK = 1 ]; then
-  D_ROUNDS=1; D_WARMUP=3; D_DURATION=3; D_LWARMUP=1; D_LDURATION=3; D_CONNECTIONS=2000; D_RATE=5000; D_IDLE_SETTLE=1
+  D_ROUNDS=1; D_WARMUP=3; D_DURATION=3; D_LWARMUP=1; D_LDURATION=2; D_CONNECTIONS=2000; D_RATE=5000; D_IDLE_SETTLE=1
 else
   D_ROUNDS=5; D_WARMUP=5; D_DURATION=4; D_LWARMUP=3; D_LDURATION=4; D_CONNECTIONS=10000,20000; D_RATE=5000,20000,40000; D_IDLE_SETTLE=2
 fi
