@@ -91,7 +91,9 @@ public final class SessionHandlers {
         UUID id = required(b.sessionId(), "sessionId");
         long after = b.afterSeq() == null ? 0 : b.afterSeq();
         if (after < 0) throw DomainException.invalid("afterSeq must not be negative");
-        sessions.get(p, id).join();   // authorization: not_found unless p may reach it
+        // Authorization first (not_found unless p may reach it): a socket must never sit in a room it may not read,
+        // not even for a moment; the session is read again below, after the join.
+        sessions.get(p, id).join();
         // A repeated join of a session this socket is already in: a failure below leaves the earlier join in place.
         boolean alreadyJoined = SignalingContext.hasJoined(socket, id);
         // Join the room BEFORE reading the session and history: a status change or message committed in between is

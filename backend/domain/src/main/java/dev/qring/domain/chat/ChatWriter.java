@@ -208,11 +208,12 @@ final class ChatWriter implements AutoCloseable {
         Map<Request, Message> freshByRequest = new HashMap<>();
         try (Connection c = db.dataSource().getConnection()) {
             try {
-                int timeoutSeconds = (int) Math.max(1, Math.ceil(remainingNanos(batch) / 1e9));
+                // PostgreSQL: statement_timeout bounds every statement (Database); H2: a JDBC query timeout does.
+                int timeoutSeconds = db.isPostgres() ? 0 : (int) Math.max(1, Math.ceil(remainingNanos(batch) / 1e9));
                 Map<UUID, SessionRow> sessions = new HashMap<>();
                 Map<String, Message> existing = new HashMap<>();
                 if (db.isPostgres()) {
-                    lockSessionsAndFindExisting(c, batch, sessions, existing); // one round trip; statement_timeout bounds it
+                    lockSessionsAndFindExisting(c, batch, sessions, existing); // one round trip
                 } else {
                     sessions = lockSessions(c, batch, timeoutSeconds);
                     existing = existingMessages(c, batch, timeoutSeconds);

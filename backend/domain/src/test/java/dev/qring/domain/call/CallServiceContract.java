@@ -145,6 +145,17 @@ abstract class CallServiceContract {
         return calls.recordStats(visitor, c.id(), relayUdp());
     }
 
+    /** A connected video call in a second, active session of the same door (its visitor and the call). */
+    record OtherSessionCall(VisitorPrincipal visitor, Call call) { }
+
+    OtherSessionCall connectedCallInAnotherSession(String clientCallId) {
+        UUID session = UUID.randomUUID();
+        db.inTransaction(c -> { insertSession(c, homeownerId, visitor.doorId(), session, "active"); return null; });
+        VisitorPrincipal other = new VisitorPrincipal(session, visitor.doorId(), homeownerId);
+        Call live = calls.start(other, session, clientCallId, "video");
+        calls.accept(phone, live.id());
+        return new OtherSessionCall(other, calls.recordStats(phone, live.id(), relayUdp()));
+    }
     // ---- tests ---------------------------------------------------------------------------------------------------
 
     @Test
@@ -404,12 +415,9 @@ abstract class CallServiceContract {
     void timersSurviveARestart() {
         Call ringing = calls.start(visitor, sessionId, "before-restart", "audio");
         // A second session with a connected call whose parties will come back.
-        UUID session2 = UUID.randomUUID();
-        db.inTransaction(c -> { insertSession(c, homeownerId, visitor.doorId(), session2, "active"); return null; });
-        VisitorPrincipal visitor2 = new VisitorPrincipal(session2, visitor.doorId(), homeownerId);
-        Call live = calls.start(visitor2, session2, "live", "video");
-        calls.accept(phone, live.id());
-        calls.recordStats(phone, live.id(), relayUdp());
+        OtherSessionCall other = connectedCallInAnotherSession("live");
+        VisitorPrincipal visitor2 = other.visitor();
+        Call live = other.call();
         calls.close(); // the server stops: no timer fires any more
 
         time.advance(Duration.ofMinutes(5)); // down for five minutes
@@ -441,6 +449,7 @@ abstract class CallServiceContract {
         assertThat(failed.state()).isEqualTo(CallState.FAILED);
         assertThat(failed.endReason()).isEqualTo("homeowner_lost");
     }
+
     @Test
     void aRetriedHangUpOfARingingCallIsAnsweredWithTheCallNotConflict() {
         Call c = calls.start(visitor, sessionId, "retry-end", "audio");
@@ -471,12 +480,9 @@ abstract class CallServiceContract {
     @Test
     void clusteredRecoveryReArmsDeadlinesButMarksNobodyLost() {
         Call ringing = calls.start(visitor, sessionId, "cluster-ring", "audio");
-        UUID session2 = UUID.randomUUID();
-        db.inTransaction(c -> { insertSession(c, homeownerId, visitor.doorId(), session2, "active"); return null; });
-        VisitorPrincipal visitor2 = new VisitorPrincipal(session2, visitor.doorId(), homeownerId);
-        Call live = calls.start(visitor2, session2, "cluster-live", "video");
-        calls.accept(phone, live.id());
-        calls.recordStats(phone, live.id(), relayUdp());
+        OtherSessionCall other = connectedCallInAnotherSession("cluster-live");
+        VisitorPrincipal visitor2 = other.visitor();
+        Call live = other.call();
         // Instance A's timers are gone (it crashed, or simply: a timer armed elsewhere); instance B starts. The
         // parties may well be connected to a third instance, so B must not mark them lost.
         calls.close();
